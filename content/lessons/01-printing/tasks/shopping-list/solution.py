@@ -1,0 +1,6 @@
+print("Shopping list")
+print("- apples")
+print("- bread")
+print("- cheese")
+print()
+print("Items:", 3)

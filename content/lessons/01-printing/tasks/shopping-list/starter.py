@@ -1,0 +1,2 @@
+print("Shopping list")
+print("- apples")

@@ -1,0 +1,3 @@
+print("====================")
+print("Welcome to Python!")
+print("====================")

@@ -1,0 +1,2 @@
+print("====================")
+# Print the other two lines below.

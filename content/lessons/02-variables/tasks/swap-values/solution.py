@@ -1,0 +1,9 @@
+left = "tea"
+right = "coffee"
+
+spare = left
+left = right
+right = spare
+
+print("left:", left)
+print("right:", right)

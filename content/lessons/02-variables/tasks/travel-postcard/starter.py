@@ -1,0 +1,3 @@
+# Create the variable place here.
+
+print("Greetings from Oslo")

@@ -1,0 +1,4 @@
+width = 5
+length = 12
+
+# Calculate the area and the fence length.

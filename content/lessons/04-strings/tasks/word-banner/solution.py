@@ -1,0 +1,6 @@
+word = "chocolate"
+
+line = "=" * len(word)
+print(line)
+print(word.upper())
+print(line)

@@ -1,0 +1,3 @@
+word = "chocolate"
+
+print(word)

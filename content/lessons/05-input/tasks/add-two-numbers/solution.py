@@ -1,0 +1,4 @@
+first = int(input())
+second = int(input())
+
+print(first + second)

@@ -1,0 +1,4 @@
+first = input()
+second = input()
+
+print(first + second)

@@ -1,0 +1,4 @@
+name = input()
+
+print(f"Hello, {name}!")
+print("Welcome to LearnPython.")

@@ -1,0 +1,4 @@
+name = input()
+
+print("Hello!")
+print("Welcome to LearnPython.")

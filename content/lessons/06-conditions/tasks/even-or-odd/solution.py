@@ -1,0 +1,6 @@
+number = int(input())
+
+if number % 2 == 0:
+    print(number, "is even")
+else:
+    print(number, "is odd")

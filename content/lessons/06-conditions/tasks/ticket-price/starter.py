@@ -1,0 +1,4 @@
+age = int(input())
+
+if age < 4:
+    print("Ticket: free")

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { Redis } from 'ioredis';
+import type { WebConfig } from '../config/web-config.js';
+import type { Database } from '../db/client.js';
+import type { PlanCatalogue } from '../learning/content/plans.js';
+import type { ContentCatalogue } from '../learning/types.js';
+import type { SandboxClient } from '../sandbox/client.js';
+import './fastify-types.js';
+import { createRateLimits } from './guards/rate-limits.js';
+import { createRunLocks } from './guards/run-locks.js';
+import { csrfPlugin } from './plugins/csrf.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { routeSecurityPlugin } from './plugins/route-security.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
+import { sessionsPlugin } from './plugins/sessions.js';
+import { viewsPlugin } from './plugins/views.js';
+import { accountRoutes } from './routes/api/account.js';
+import { authRoutes } from './routes/api/auth.js';
+import { lessonRoutes } from './routes/api/lessons.js';
+import { runRoutes } from './routes/api/run.js';
+import { taskCheckRoutes } from './routes/api/task-checks.js';
+import { healthRoutes } from './routes/health.js';
+import { buildRateLimitRules } from './routes/limits.js';
+import { pageRoutes } from './routes/pages.js';
+
+const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
+const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface AppDependencies {
+  config: Readonly<WebConfig>;
+  database: Database;
+  sandbox: SandboxClient;
+  content: ContentCatalogue;
+  plans: PlanCatalogue;
+  /** Shared store for rate limits and run locks; null keeps them in this process. */
+  redis: Redis | null;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Log settings that keep secrets out of the logs whatever a future serializer adds. */
+export const LOG_REDACT_PATHS = [
+  'req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'req.headers["x-sandbox-secret"]',
+  'res.headers["set-cookie"]', 'password', 'body.password', 'token', 'secret',
+];
+
+/** Builds the web app without listening; `server.ts` listens and tests use `inject` or port 0. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+
+  app.decorate('content', deps.content);
+  app.decorate('plans', deps.plans);
+
+  const rateLimits = createRateLimits(deps.redis);
+  const rules = buildRateLimitRules(config);
+  const sessionPolicy = { idleMinutes: config.sessionIdleMinutes, absoluteDays: config.sessionAbsoluteDays };
+
+  await app.register(errorHandlerPlugin);
+  await app.register(securityHeadersPlugin, { production: config.production });
+  await app.register(cookie);
+  await app.register(csrfPlugin, { key: config.csrfKey, secureCookies: config.secureCookies });
+  await app.register(sessionsPlugin, { db: database.db, plans: deps.plans, policy: sessionPolicy, secureCookies: config.secureCookies });
+  await app.register(viewsPlugin, { production: config.production });
+  await app.register(routeSecurityPlugin, { rateLimits });
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', index: false, list: false, dotfiles: 'deny', maxAge: config.production ? '1h' : 0 });
+
+  await app.register(healthRoutes, { database, sandbox: deps.sandbox });
+  await app.register(accountRoutes, { rules });
+  await app.register(authRoutes, { db: database.db, sessionPolicy, rateLimits, rules });
+  await app.register(lessonRoutes, { rules });
+  const runLocks = createRunLocks(deps.redis);
+  await app.register(runRoutes, {
+    db: database.db, sandbox: deps.sandbox, runLocks, rules,
+    maxCodeChars: config.maxCodeChars, maxStdinChars: config.maxStdinChars, sandboxTimeoutMs: config.sandboxTimeoutMs,
+  });
+  await app.register(taskCheckRoutes, {
+    db: database.db, sandbox: deps.sandbox, runLocks, rules, maxCodeChars: config.maxCodeChars, sandboxTimeoutMs: config.sandboxTimeoutMs,
+  });
+  await app.register(pageRoutes);
+
+  return app;
+}

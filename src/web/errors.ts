@@ -1,0 +1,49 @@
+/**
+ * The one catalogue of errors the web app sends. Each code is stable, has one
+ * HTTP status and a plain message; codes are never reused for another meaning.
+ */
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string>; [extra: string]: unknown };
+}
+
+/** An error meant for the client: the handler sends its code, message and extras as they are. */
+export class AppError extends Error {
+  override name = 'AppError';
+
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number; [key: string]: unknown } = {},
+  ) {
+    super(message);
+  }
+
+  /** The JSON body for this error in the shape every client expects. */
+  toBody(): ErrorBody {
+    const { retryAfterSeconds: _retryAfterSeconds, ...rest } = this.extra;
+    return { error: { code: this.code, message: this.message, ...rest } };
+  }
+}
+
+export const errors = {
+  invalidInput: (fields: Record<string, string>, message = 'Some fields are invalid.') => new AppError(400, 'invalid_input', message, { fields }),
+  malformedJson: () => new AppError(400, 'malformed_json', 'The request body is not valid JSON.'),
+  unauthenticated: () => new AppError(401, 'unauthenticated', 'Sign in to continue.'),
+  invalidCredentials: () => new AppError(401, 'invalid_credentials', 'The email or password is wrong.'),
+  csrfInvalid: () => new AppError(403, 'csrf_invalid', 'The CSRF token is missing or wrong; reload the page and try again.'),
+  planRequired: (requiredPlan: string) => new AppError(403, 'plan_required', `This lesson needs the ${requiredPlan} plan.`, { requiredPlan }),
+  notFound: (what = 'The page') => new AppError(404, 'not_found', `${what} was not found.`),
+  emailTaken: () => new AppError(409, 'email_taken', 'An account with this email already exists.'),
+  usernameTaken: () => new AppError(409, 'username_taken', 'This username is taken; choose another.'),
+  runInProgress: () => new AppError(409, 'run_in_progress', 'Your previous run is still going; wait for it to finish.'),
+  payloadTooLarge: () => new AppError(413, 'payload_too_large', 'The request body is too large.'),
+  codeTooLong: (maxChars: number) => new AppError(413, 'code_too_long', `Your code is longer than ${maxChars} characters; shorten it and run again.`, { maxChars }),
+  unsupportedMediaType: () => new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.'),
+  rateLimited: (retryAfterSeconds: number) => new AppError(429, 'rate_limited', `Too many requests; try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds }),
+  sandboxUnavailable: () => new AppError(503, 'sandbox_unavailable', 'The code runner is not reachable right now; try again in a minute.', { retryAfterSeconds: 10 }),
+  sandboxBusy: (retryAfterSeconds: number) => new AppError(503, 'sandbox_busy', 'Every code runner is busy; try again in a few seconds.', { retryAfterSeconds }),
+  rateLimitUnavailable: () => new AppError(503, 'rate_limit_unavailable', 'The rate-limit store is not reachable, so this action is paused; try again in a minute.', { retryAfterSeconds: 30 }),
+  internal: () => new AppError(500, 'internal_error', 'Something went wrong on our side; try again later.'),
+} as const;
