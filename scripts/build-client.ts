@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Where the app serves built bundles from (`/static/build/`). */
+/** Output folder that the app serves at `/static/build/`. */
 export const DEFAULT_CLIENT_OUTDIR = path.join(ROOT_DIR, 'public', 'build');
 
 /** Entry points; each becomes `<name>.js` in the output folder. */

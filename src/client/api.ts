@@ -1,6 +1,6 @@
 /** JSON requests to the app's API with the CSRF header, returning either the data or the API's error shape. */
 
-/** The `error` object of every JSON error answer. */
+/** The `error` object of every JSON error response. */
 export interface ApiError {
   code: string;
   message: string;
@@ -113,7 +113,7 @@ async function readJsonBody(response: Response): Promise<unknown> {
 function toApiError(payload: unknown, status: number): ApiError {
   const error = (payload as { error?: unknown } | null)?.error;
   if (!isRecord(error) || typeof error.code !== 'string' || typeof error.message !== 'string') {
-    return { code: 'unexpected_response', message: `The server returned an unexpected answer (HTTP ${status}). Try again in a moment.` };
+    return { code: 'unexpected_response', message: `The server sent an unexpected response (HTTP ${status}). Try again in a moment.` };
   }
 
   const result: ApiError = { code: error.code, message: error.message };

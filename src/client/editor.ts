@@ -39,7 +39,7 @@ const editorTheme = EditorView.theme({
   },
 });
 
-/** What the lesson page needs to build an editor. */
+/** Options for `createPythonEditor`. */
 export interface PythonEditorOptions {
   /** Element that receives a shadow root holding the editor. */
   host: HTMLElement;
@@ -50,10 +50,10 @@ export interface PythonEditorOptions {
 
 /**
  * Creates a Python editor inside a shadow root on `options.host`.
- * The shadow root is what keeps the editor working under a CSP without 'unsafe-inline':
- * style-mod 4.1 (CodeMirror's style injector) writes a <style> element for a document,
- * which such a CSP blocks, but uses a constructed stylesheet (adoptedStyleSheets) for a
- * shadow root, which CSP allows.
+ * The shadow root keeps the editor styled under a CSP without 'unsafe-inline'. CodeMirror's
+ * style injector, style-mod 4.1.5, writes a <style> element into a document, and the CSP
+ * blocks that. In a shadow root it uses a constructed stylesheet (adoptedStyleSheets) instead,
+ * which CSP does not restrict.
  */
 export function createPythonEditor(options: PythonEditorOptions): EditorView {
   const shadowRoot = options.host.shadowRoot ?? options.host.attachShadow({ mode: 'open' });

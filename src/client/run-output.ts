@@ -1,21 +1,9 @@
 /** Renders run results and run errors into the lesson page's output panel. */
+import type { ErrorExplanation, RunResult } from '../sandbox/types.js';
 import { describeWait, type ApiError } from './api.js';
 
-/** The result of `POST /api/run`, as the API documents it. */
-export interface RunResponse {
-  status: string;
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  durationMs: number;
-  truncated: boolean;
-  explanation?: {
-    line: number | null;
-    errorType: string;
-    summary: string;
-    hint: string;
-  };
-}
+/** The result of `POST /api/run`; `status` stays a string so a status added later still renders. */
+export type RunResponse = Omit<RunResult, 'status'> & { status: string };
 
 /** Elements of the output panel, looked up once. */
 export interface OutputPanel {
@@ -51,7 +39,7 @@ const STATUS_NOTES: Record<string, string> = {
   killed: 'Your program was stopped before it finished.',
 };
 
-/** Checks the fields that the panel reads, so a malformed answer cannot break the page. */
+/** Checks the fields that the panel reads, so a malformed response cannot break the page. */
 export function isRunResponse(value: unknown): value is RunResponse {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<RunResponse>;
@@ -64,9 +52,9 @@ export function isRunResponse(value: unknown): value is RunResponse {
   );
 }
 
-function isExplanation(value: unknown): value is NonNullable<RunResponse['explanation']> {
+function isExplanation(value: unknown): value is ErrorExplanation {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<NonNullable<RunResponse['explanation']>>;
+  const candidate = value as Partial<ErrorExplanation>;
   return (
     (candidate.line === null || typeof candidate.line === 'number') &&
     typeof candidate.errorType === 'string' &&
@@ -122,7 +110,7 @@ export function showRunResult(panel: OutputPanel, result: RunResponse): void {
   if (isExplanation(result.explanation)) showExplanation(panel, result.explanation);
 }
 
-/** Shows why a run request failed, in words that say what to do next. */
+/** Shows why a run request failed and what the learner can do about it. */
 export function showRunError(panel: OutputPanel, status: number, error: ApiError, retryAfterSeconds: number | null): void {
   resetPanel(panel);
   panel.status.textContent = 'The code did not run.';
@@ -180,7 +168,7 @@ function showStream(block: HTMLElement, target: HTMLElement, text: string): void
   block.hidden = text === '';
 }
 
-function showExplanation(panel: OutputPanel, explanation: NonNullable<RunResponse['explanation']>): void {
+function showExplanation(panel: OutputPanel, explanation: ErrorExplanation): void {
   panel.explanationTitle.textContent =
     explanation.line === null ? explanation.errorType : `${explanation.errorType} on line ${explanation.line}`;
   panel.explanationSummary.textContent = explanation.summary;

@@ -20,6 +20,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     security?: RouteSecurity;
   }
+  interface FastifyInstance {
+    /** Every registered route with its declared security, for tests and docs checks. */
+    securedRoutes: Array<{ method: string; url: string; security: RouteSecurity }>;
+  }
 }
 
 /** Routes that come from plugins (static files, Fastify's own HEAD routes) and carry their own defaults. */
@@ -27,6 +31,9 @@ const PLUGIN_ROUTE_PREFIXES = ['/static/'];
 
 /** Registers the hooks that enforce each route's declared security. */
 export const routeSecurityPlugin = fp(async (app: FastifyInstance, options: { rateLimits: RateLimits }) => {
+  const securedRoutes: FastifyInstance['securedRoutes'] = [];
+  app.decorate('securedRoutes', securedRoutes);
+
   app.addHook('onRoute', (route: RouteOptions) => {
     const security = route.config?.security;
     if (PLUGIN_ROUTE_PREFIXES.some((prefix) => route.url.startsWith(prefix))) return;
@@ -37,6 +44,7 @@ export const routeSecurityPlugin = fp(async (app: FastifyInstance, options: { ra
     if (changesState && security.csrf === 'safe-method') {
       throw new Error(`route ${String(route.method)} ${route.url} changes state but declares no CSRF defence`);
     }
+    for (const method of methods) securedRoutes.push({ method, url: route.url, security });
   });
 
   app.addHook('preHandler', async (request) => {

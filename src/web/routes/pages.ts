@@ -6,9 +6,9 @@ import type { RouteSecurity } from '../plugins/route-security.js';
 import { safeNextPath } from './safe-next.js';
 
 /**
- * Pages are public reads; the lesson page sends signed-out visitors to sign in itself, because
- * a redirect serves a browser better than the 401 that `access: 'signed-in'` would answer.
- * NOTE: pages count against no rate limit because the app registers them without limit rules.
+ * Pages are public reads. The lesson page redirects signed-out visitors to sign in itself,
+ * because a browser is better served by a redirect than by the 401 of `access: 'signed-in'`.
+ * NOTE: pages count against no rate limit, because the app registers them without limit rules.
  */
 const PAGE_SECURITY: RouteSecurity = { access: 'public', csrf: 'safe-method', rateLimits: {} };
 const PAGE_OPTIONS = { config: { security: PAGE_SECURITY } };

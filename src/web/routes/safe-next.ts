@@ -6,9 +6,10 @@ const PLACEHOLDER_ORIGIN = 'http://placeholder.invalid';
 
 /**
  * Returns `value` when it is a path on this site, else `/learn`.
- * Rejects `//host` and `/\host` (browsers read both as another host), backslashes,
- * whitespace and control characters (browsers strip tabs and newlines, so `/\t/host`
- * would become `//host`), and anything that parses to another origin.
+ * Rejects `//host` and `/\host`, because browsers read both as another host, and any other backslash.
+ * Rejects characters outside printable ASCII. Browsers strip tabs and newlines, so `/\t/host`
+ * would become `//host`, and Node rejects most other characters in a Location header.
+ * Rejects anything that parses to another origin. Percent-encoded paths pass unchanged.
  */
 export function safeNextPath(value: unknown): string {
   if (typeof value !== 'string') return FALLBACK_PATH;
@@ -16,7 +17,7 @@ export function safeNextPath(value: unknown): string {
   if (!value.startsWith('/')) return FALLBACK_PATH;
   if (value.startsWith('//')) return FALLBACK_PATH;
   if (value.includes('\\')) return FALLBACK_PATH;
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) return FALLBACK_PATH;
+  if (/[^\x21-\x7e]/.test(value)) return FALLBACK_PATH;
   if (!staysOnOrigin(value)) return FALLBACK_PATH;
   return value;
 }

@@ -1,6 +1,11 @@
 /**
  * The bubblewrap backend: every run is a fresh CPython in its own namespaces,
  * under rlimits, cgroups where the host allows them, and a wall-clock kill.
+ *
+ * NOTE: bwrap's outer process exits without reaping the sandbox's init process,
+ * so that process becomes a zombie of the host's pid 1 for a moment. Run the
+ * service under an init that reaps orphans (systemd, tini, `docker run --init`),
+ * never as pid 1 itself, or zombies pile up.
  */
 import { DEFAULT_RUN_LIMITS, type RunLimits, type RunRequest, type RunResult, type SandboxBackend } from '../../types.js';
 import { CgroupSupport, type RunCgroup } from './cgroups.js';
@@ -17,6 +22,7 @@ export interface BubblewrapBackendOptions extends HostToolOptions {
   /**
    * First host uid of the concurrent run slots when the service runs as root:
    * slot n runs as uid `hostUidBase + n`. Pick a range no account on the host uses.
+   * The default gives each service process its own range of 100 uids.
    */
   hostUidBase?: number;
 }
@@ -32,6 +38,13 @@ export interface BubblewrapBackendOptions extends HostToolOptions {
  * setpriv fails for unmapped uids and start() rejects. Set hostUidBase to a mapped range there.
  */
 const DEFAULT_HOST_UID_BASE = 1_500_000_000;
+
+/**
+ * Uids per service process in the default range. Two service processes on one
+ * host share uids only when their pids are equal modulo 10,000 or a process runs
+ * more than this many runs at once.
+ */
+const DEFAULT_UIDS_PER_PROCESS = 100;
 
 /** Highest hostUidBase accepted, leaving room for slots below 2^31, a range every tool accepts. */
 const MAX_HOST_UID_BASE = 2 ** 31 - 1 - 100_000;
@@ -73,7 +86,7 @@ export class BubblewrapBackend implements SandboxBackend {
     validateLimits(limits);
     this.#limits = Object.freeze(limits);
     this.#toolOptions = { bwrapPath: options.bwrapPath, pythonPath: options.pythonPath };
-    this.#hostUidBase = options.hostUidBase ?? DEFAULT_HOST_UID_BASE;
+    this.#hostUidBase = options.hostUidBase ?? DEFAULT_HOST_UID_BASE + (process.pid % 10_000) * DEFAULT_UIDS_PER_PROCESS;
     if (!Number.isInteger(this.#hostUidBase) || this.#hostUidBase < 1 || this.#hostUidBase > MAX_HOST_UID_BASE) {
       throw new RangeError(`Invalid hostUidBase ${String(options.hostUidBase)}: use an integer from 1 to ${MAX_HOST_UID_BASE}.`);
     }

@@ -44,11 +44,18 @@ export interface ProcessInput {
 const MAX_STATUS_BYTES = 16 * 1024;
 
 /**
- * Time allowed after bwrap exits for its pipes to close. The pid namespace dies
- * with bwrap, so no writer should remain. The wait only guards against a pipe
- * that something outside the namespace keeps open.
+ * Time allowed after bwrap exits for its pipes to close. The sandbox's init exits
+ * with bwrap and takes every process of its pid namespace with it, so the pipes
+ * close within moments. The wait only guards against a pipe that something else
+ * keeps open.
  */
 const PIPE_DRAIN_MS = 1000;
+
+/**
+ * Time the outer bwrap gets to exit after the sandbox's init was killed, before
+ * the service kills bwrap's process group too.
+ */
+const GROUP_KILL_DELAY_MS = 500;
 
 /** Minimal environment of the wrapper programs. bwrap clears it again for the sandbox. */
 const WRAPPER_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
@@ -59,6 +66,7 @@ export async function runSandboxProcess(input: ProcessInput): Promise<ProcessOut
   const stdout = new BoundedOutput(input.maxOutputBytes);
   const stderr = new BoundedOutput(input.maxOutputBytes);
   let statusText = '';
+  let sandboxInitPid: number | null = null;
   let stopReason: StopReason | null = null;
   let spawnError: Error | null = null;
 
@@ -71,15 +79,24 @@ export async function runSandboxProcess(input: ProcessInput): Promise<ProcessOut
     cwd: '/',
   });
 
+  let wallTimer: NodeJS.Timeout | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+  let groupKillTimer: NodeJS.Timeout | undefined;
+
+  // Killing the sandbox's init ends every process in its pid namespace at once,
+  // whatever stage bwrap's setup is in. The process group kill is the fallback
+  // when the init's pid is not known yet or bwrap does not exit after it.
   const stop = (reason: StopReason): void => {
     if (stopReason !== null) return;
     stopReason = reason;
-    killProcessGroup(child);
+    if (sandboxInitPid !== null && killSandboxInit(child, sandboxInitPid)) {
+      groupKillTimer = setTimeout(() => killProcessGroup(child), GROUP_KILL_DELAY_MS);
+    } else {
+      killProcessGroup(child);
+    }
   };
 
   const onAbort = (): void => stop('closed');
-  let wallTimer: NodeJS.Timeout | undefined;
-  let drainTimer: NodeJS.Timeout | undefined;
 
   try {
     const closed = waitForClose(child, (error) => {
@@ -93,7 +110,9 @@ export async function runSandboxProcess(input: ProcessInput): Promise<ProcessOut
       if (!stderr.append(chunk)) stop('output');
     });
     streamAt(child, STATUS_FD)?.on('data', (chunk: Buffer) => {
-      if (statusText.length < MAX_STATUS_BYTES) statusText += chunk.toString('utf8');
+      if (statusText.length >= MAX_STATUS_BYTES) return;
+      statusText += chunk.toString('utf8');
+      sandboxInitPid ??= parseSandboxInitPid(statusText);
     });
 
     writeAndClose(child.stdin, input.stdin);
@@ -111,6 +130,7 @@ export async function runSandboxProcess(input: ProcessInput): Promise<ProcessOut
   } finally {
     clearTimeout(wallTimer);
     clearTimeout(drainTimer);
+    clearTimeout(groupKillTimer);
     input.signal.removeEventListener('abort', onAbort);
     killProcessGroup(child);
     destroyPipes(child);
@@ -119,7 +139,7 @@ export async function runSandboxProcess(input: ProcessInput): Promise<ProcessOut
   return {
     exitCode: child.exitCode,
     signal: child.signalCode,
-    sandboxStarted: /"child-pid"\s*:\s*\d+/.test(statusText),
+    sandboxStarted: parseSandboxInitPid(statusText) !== null,
     stopReason,
     stdout: stdout.text(),
     stderr: stderr.text(),
@@ -140,6 +160,27 @@ function waitForClose(child: ChildProcess, onSpawnError: (error: Error) => void)
       resolve();
     });
   });
+}
+
+/** Reads the host pid of the sandbox's init process from bwrap's JSON status. */
+function parseSandboxInitPid(statusText: string): number | null {
+  const match = /"child-pid"\s*:\s*(\d+)/.exec(statusText);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * SIGKILLs the sandbox's init process and returns whether the signal was sent.
+ * Only the outer bwrap, its parent, can reap it while bwrap lives, so the pid
+ * cannot yet belong to another process.
+ */
+function killSandboxInit(child: ChildProcess, initPid: number): boolean {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    process.kill(initPid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
