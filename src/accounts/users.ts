@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { users } from '../db/schema.js';
 
@@ -41,6 +41,36 @@ export async function createUser(db: Db, input: { email: string; username: strin
   } catch (error) {
     const conflict = uniqueViolationColumn(error);
     if (conflict) return { ok: false, conflict };
+    throw error;
+  }
+}
+
+/**
+ * Marks the account's email verified, provided `email` is still its address:
+ * a link mailed to an address the account has since left proves nothing.
+ * Returns false when the address no longer matches.
+ */
+export async function markEmailVerified(db: Db, userId: string, email: string): Promise<boolean> {
+  const now = new Date();
+  const rows = await db.update(users).set({ emailVerifiedAt: now, updatedAt: now })
+    .where(and(eq(users.id, userId), eq(users.email, normaliseEmail(email)), isNull(users.emailVerifiedAt)))
+    .returning({ id: users.id });
+  if (rows.length > 0) return true;
+  // Already verified: a second confirmation of the same address is not an error.
+  const current = await findUserById(db, userId);
+  return current !== null && current.email === normaliseEmail(email);
+}
+
+export type ChangeEmailOutcome = { ok: true } | { ok: false; conflict: 'email' };
+
+/** Moves the account to a new, verified address; another account holding it comes back as a conflict. */
+export async function changeUserEmail(db: Db, userId: string, newEmail: string): Promise<ChangeEmailOutcome> {
+  const now = new Date();
+  try {
+    await db.update(users).set({ email: normaliseEmail(newEmail), emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, userId));
+    return { ok: true };
+  } catch (error) {
+    if (uniqueViolationColumn(error) === 'email') return { ok: false, conflict: 'email' };
     throw error;
   }
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, type Env, isStrongSecret, readBoolean, readInteger, readString, readUrl } from './env-parsers.js';
+import { parseMailConfig, type MailConfig } from './mail-config.js';
+import { parseTutorConfig, type TutorConfig } from './tutor-config.js';
 
 /** Settings of the web app, parsed once at start and frozen. */
 export interface WebConfig {
@@ -32,6 +34,8 @@ export interface WebConfig {
   secureCookies: boolean;
   contentDir: string;
   logLevel: string;
+  mail: Readonly<MailConfig>;
+  tutor: Readonly<TutorConfig>;
 }
 
 /** Parses the web app's environment; throws ConfigError naming the variable to fix. */
@@ -86,6 +90,8 @@ export function parseWebConfig(env: Env): Readonly<WebConfig> {
     secureCookies,
     contentDir: path.resolve(readString(env, 'CONTENT_DIR') ?? 'content'),
     logLevel: readString(env, 'LOG_LEVEL') ?? 'info',
+    mail: Object.freeze(parseMailConfig(env)),
+    tutor: parseTutorConfig(env),
   });
 }
 

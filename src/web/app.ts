@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { Redis } from 'ioredis';
@@ -24,6 +24,7 @@ import { authRoutes } from './routes/api/auth.js';
 import { lessonRoutes } from './routes/api/lessons.js';
 import { runRoutes } from './routes/api/run.js';
 import { taskCheckRoutes } from './routes/api/task-checks.js';
+import { tutorRoutes } from './routes/api/tutor.js';
 import { healthRoutes } from './routes/health.js';
 import { buildRateLimitRules } from './routes/limits.js';
 import { pageRoutes } from './routes/pages.js';
@@ -39,7 +40,8 @@ export interface AppDependencies {
   plans: PlanCatalogue;
   /** Shared store for rate limits and run locks; null keeps them in this process. */
   redis: Redis | null;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; without it the app logs nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 /** Log settings that keep secrets out of the logs whatever a future serializer adds. */
@@ -52,7 +54,7 @@ export const LOG_REDACT_PATHS = [
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, database } = deps;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
@@ -90,6 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(taskCheckRoutes, {
     db: database.db, sandbox: deps.sandbox, runLocks, rules, maxCodeChars: config.maxCodeChars, sandboxTimeoutMs: config.sandboxTimeoutMs,
   });
+  await app.register(tutorRoutes, { db: database.db, rules, tutor: config.tutor, maxCodeChars: config.maxCodeChars });
   await app.register(pageRoutes);
 
   return app;

@@ -30,6 +30,7 @@ export class AppError extends Error {
 export const errors = {
   invalidInput: (fields: Record<string, string>, message = 'Some fields are invalid.') => new AppError(400, 'invalid_input', message, { fields }),
   malformedJson: () => new AppError(400, 'malformed_json', 'The request body is not valid JSON.'),
+  messageTooLong: (maxChars: number) => new AppError(400, 'message_too_long', `Your question is longer than ${maxChars} characters; shorten it and ask again.`, { maxChars }),
   unauthenticated: () => new AppError(401, 'unauthenticated', 'Sign in to continue.'),
   invalidCredentials: () => new AppError(401, 'invalid_credentials', 'The email or password is wrong.'),
   csrfInvalid: () => new AppError(403, 'csrf_invalid', 'The CSRF token is missing or wrong; reload the page and try again.'),
@@ -42,8 +43,12 @@ export const errors = {
   codeTooLong: (maxChars: number) => new AppError(413, 'code_too_long', `Your code is longer than ${maxChars} characters; shorten it and run again.`, { maxChars }),
   unsupportedMediaType: () => new AppError(415, 'unsupported_media_type', 'Send the request body as application/json.'),
   rateLimited: (retryAfterSeconds: number) => new AppError(429, 'rate_limited', `Too many requests; try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds }),
+  dailyLimitReached: (limit: number, resetsAt: Date, retryAfterSeconds: number) => new AppError(429, 'daily_limit_reached', `You have used all ${limit} tutor questions for today; more are available after midnight UTC.`, { limit, resetsAt: resetsAt.toISOString(), retryAfterSeconds }),
   sandboxUnavailable: () => new AppError(503, 'sandbox_unavailable', 'The code runner is not reachable right now; try again in a minute.', { retryAfterSeconds: 10 }),
   sandboxBusy: (retryAfterSeconds: number) => new AppError(503, 'sandbox_busy', 'Every code runner is busy; try again in a few seconds.', { retryAfterSeconds }),
   rateLimitUnavailable: () => new AppError(503, 'rate_limit_unavailable', 'The rate-limit store is not reachable, so this action is paused; try again in a minute.', { retryAfterSeconds: 30 }),
+  tutorNotConfigured: () => new AppError(503, 'tutor_unavailable', 'The tutor is not configured on this server.'),
+  tutorUnavailable: () => new AppError(503, 'tutor_unavailable', 'The tutor is not reachable right now; try again in a minute.', { retryAfterSeconds: 30 }),
+  tutorBusy: () => new AppError(503, 'tutor_busy', 'The tutor has too many questions right now; try again in a minute.', { retryAfterSeconds: 30 }),
   internal: () => new AppError(500, 'internal_error', 'Something went wrong on our side; try again later.'),
 } as const;

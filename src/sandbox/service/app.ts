@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { explainError } from '../../explain/index.js';
 import type { RunLimits, RunResult, SandboxBackend } from '../types.js';
@@ -42,12 +42,13 @@ export interface SandboxAppOptions {
   limits: RunLimits;
   concurrency: number;
   queueMax: number;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; without it the service logs nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 /** Builds the sandbox service's HTTP app without listening. The caller owns the backend's lifecycle. */
 export function buildSandboxApp(options: SandboxAppOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
+  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : { logger: false }), bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
   const queue = createRunQueue(options.concurrency, options.queueMax);
 
   app.setErrorHandler((error: { statusCode?: number; validation?: unknown; message: string }, request, reply) => {

@@ -8,10 +8,11 @@ export interface RateLimitRules {
   runPerUser: RateLimitRule;
   runPerIp: RateLimitRule;
   apiPerIp: RateLimitRule;
+  tutorPerUser: RateLimitRule;
 }
 
 /** Builds the rate-limit rules from configuration. */
-export function buildRateLimitRules(config: Pick<WebConfig, 'authAttemptsPerMinutePerIp' | 'runsPerMinutePerUser' | 'runsPerMinutePerIp'>): RateLimitRules {
+export function buildRateLimitRules(config: Pick<WebConfig, 'authAttemptsPerMinutePerIp' | 'runsPerMinutePerUser' | 'runsPerMinutePerIp' | 'tutor'>): RateLimitRules {
   return {
     authPerIp: { name: 'auth-ip', points: config.authAttemptsPerMinutePerIp, durationSeconds: 60 },
     // Guessing one account's password from many addresses is throttled by the account key.
@@ -19,5 +20,6 @@ export function buildRateLimitRules(config: Pick<WebConfig, 'authAttemptsPerMinu
     runPerUser: { name: 'run-user', points: config.runsPerMinutePerUser, durationSeconds: 60 },
     runPerIp: { name: 'run-ip', points: config.runsPerMinutePerIp, durationSeconds: 60 },
     apiPerIp: { name: 'api-ip', points: 300, durationSeconds: 60 },
+    tutorPerUser: { name: 'tutor-user', points: config.tutor.requestsPerMinutePerUser, durationSeconds: 60 },
   };
 }

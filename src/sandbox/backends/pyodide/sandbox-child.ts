@@ -194,7 +194,6 @@ export class SandboxChild {
     this.#hasExited = true;
 
     const diagnostics = this.#diagnostics.text(true);
-    console.error("DEBUG close", this.#state, this.#process.exitCode, this.#process.signalCode, diagnostics.slice(0, 3000));
     if (this.#state === 'starting') this.#failStart(`exited before it was ready: ${diagnostics.trim() || 'no message'}`);
     if (this.#state === 'running') {
       this.#finish(HEAP_EXHAUSTED.test(diagnostics) ? { kind: 'heap' } : { kind: 'failed', message: 'exited during the run' });
@@ -213,7 +212,6 @@ export class SandboxChild {
 
   /** Ends the run with `ending`, kills the child and resolves the run once the child is gone. */
   #finish(ending: RunEnding): void {
-    console.error("DEBUG finish", JSON.stringify(ending));
     const run = this.#run;
     if (this.#state !== 'running' || run === null) return;
 

@@ -38,6 +38,22 @@ function refuseNetwork() {
 }
 
 /**
+ * Emscripten turns Python sockets into WebSocket connections made with the `ws`
+ * package. The permission model already stops `require('ws')`, but listen()
+ * does not expect that and crashes the interpreter. Refusing here makes
+ * connect(), listen() and UDP sends fail with EACCES, which Python raises as
+ * PermissionError.
+ */
+export function refuseEmscriptenSockets(module) {
+  const socketOps = module.SOCKFS.websocket_sock_ops;
+  const refuse = () => {
+    throw new module.FS.ErrnoError(module.ERRNO_CODES.EACCES);
+  };
+  socketOps.createPeer = refuse;
+  socketOps.listen = refuse;
+}
+
+/**
  * The permission model disables process.binding(), but Pyodide's NODEFS setup
  * reads the file-system constants through it while loading. This answers that
  * one question and nothing else; `restore` puts the original back.

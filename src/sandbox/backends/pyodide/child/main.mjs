@@ -11,7 +11,7 @@
  * Usage: node [flags] main.mjs <pyodide package folder> <wasm memory cap in bytes>
  */
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -22,6 +22,7 @@ import {
   disableBuiltinModules,
   disableCodeLoading,
   emptyObject,
+  refuseEmscriptenSockets,
   refuseNetworkUse,
   stripHostGlobals,
 } from './host-hardening.mjs';
@@ -52,21 +53,42 @@ const LEARNER_ENVIRONMENT = {
 const UNSAFE_BUILTIN_MODULES = ['_pyodide_core', '_ctypes', '_xxsubinterpreters'];
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-/** Exit codes the parent reads only when the protocol itself failed. */
+/** Exit code the parent reads only when the protocol itself failed. */
 const EXIT_FAILED = 70;
 
+const STDOUT_FD = 1;
+const EAGAIN_RETRY_MS = 5;
+const retryWaitCell = new Int32Array(new SharedArrayBuffer(4));
+
 // Captured before stripHostGlobals() removes `process` from globalThis.
+// process.stdout stays untouched: see writeToParent().
 const host = {
   argv: process.argv.slice(2),
-  stdout: process.stdout,
   stdin: process.stdin,
   exit: process.exit.bind(process),
   cpuUsage: process.cpuUsage.bind(process),
 };
 
 function send(message) {
-  // Writes to a pipe are synchronous on Linux, so a message is out before any exit.
-  host.stdout.write(`${JSON.stringify(message)}\n`);
+  writeToParent(Buffer.from(`${JSON.stringify(message)}\n`));
+}
+
+/**
+ * Writes all of `bytes` to fd 1 before returning. process.stdout would queue a
+ * write when the pipe is full, and the queue is lost when the process exits
+ * right after a `limit` message. Retrying on EAGAIN covers an fd that was made
+ * non-blocking anyway.
+ */
+function writeToParent(bytes) {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(STDOUT_FD, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      if (error?.code !== 'EAGAIN') throw error;
+      Atomics.wait(retryWaitCell, 0, 0, EAGAIN_RETRY_MS);
+    }
+  }
 }
 
 function parseArguments(argv) {
@@ -224,6 +246,8 @@ function runRequest(session, request) {
   } catch (error) {
     // os._exit() ends the interpreter by throwing Pyodide's Exit error.
     if (error?.name === 'Exit' && Number.isInteger(error.status)) return { exitCode: error.status & 0xff, uncaught: null };
+    // run_main() catches everything, but it can itself run out of wasm memory while reporting.
+    if (error?.type === 'MemoryError') return { exitCode: 1, uncaught: 'MemoryError' };
     throw error;
   }
 }
@@ -234,6 +258,7 @@ async function prepareSession(config) {
   const module = pyodide._module;
 
   disableBuiltinModules(module, UNSAFE_BUILTIN_MODULES);
+  refuseEmscriptenSockets(module);
   const runner = loadRunner(pyodide);
   runner.cutBridge();
 

@@ -7,11 +7,16 @@ Both are called straight from JavaScript, so no Pyodide frame sits below the
 learner's code on the Python stack.
 """
 
+import asyncio
 import builtins
+import errno
 import gc
 import io
 import json
+import os
+import selectors
 import sys
+import time
 import traceback
 import types
 
@@ -49,13 +54,19 @@ def cut_bridge():
     """
     core = sys.modules["_pyodide_core"]
     bridge_types = _bridge_types(core)
-    bridge_ids = {id(core)} | {id(value) for value in vars(core).values()}
+    bridge_ids = {id(core)} | {id(function) for function in _functions_of(core)} | {id(cls) for cls in bridge_types}
 
     _restore_cpython_defaults()
     _drop_bridge_modules(bridge_types)
     gc.collect()
     _clear_bridge_references(bridge_types, bridge_ids)
+    _disable_constructors(bridge_types)
     sys.addaudithook(_reject_bridge_events)
+
+
+def _functions_of(module):
+    """Return the C functions defined by `module`, such as to_js and create_proxy."""
+    return [value for value in vars(module).values() if getattr(value, "__self__", None) is module]
 
 
 def _bridge_types(core):
@@ -70,7 +81,6 @@ def _bridge_types(core):
 
 def _restore_cpython_defaults():
     """Undo Pyodide's import hooks and event loop, so both behave as under CPython."""
-    import asyncio
     import importlib._bootstrap as bootstrap
 
     importhook = sys.modules.get("_pyodide._importhook")
@@ -81,8 +91,45 @@ def _restore_cpython_defaults():
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "JsFinder"]
     # Pyodide's event loop schedules through JavaScript's setTimeout, and it
     # stays marked as running, which makes asyncio.run() refuse to start.
-    asyncio.set_event_loop_policy(None)
+    asyncio.set_event_loop_policy(_TimerOnlyEventLoopPolicy())
     asyncio.events._set_running_loop(None)
+
+    os.environ.pop("LD_LIBRARY_PATH", None)
+
+
+class _TimerOnlySelector(selectors._BaseSelectorImpl):
+    """A selector for a process without sockets: select() only waits for timers."""
+
+    # Nothing can wake a loop that waits for no timer, so it rechecks each second
+    # until the run's time limit ends it, as CPython would block until killed.
+    IDLE_WAIT_SECONDS = 1.0
+
+    def select(self, timeout=None):
+        if self._fd_to_key:
+            raise OSError(errno.ENOSYS, "asyncio cannot wait for files or sockets in this sandbox")
+        time.sleep(self.IDLE_WAIT_SECONDS if timeout is None else max(timeout, 0))
+        return []
+
+
+class _TimerOnlyEventLoop(asyncio.SelectorEventLoop):
+    """CPython's event loop without its self-pipe, a socket pair that WebAssembly lacks.
+
+    The self-pipe only wakes the loop from other threads, which Pyodide cannot start.
+    """
+
+    def __init__(self):
+        super().__init__(_TimerOnlySelector())
+
+    def _make_self_pipe(self):
+        self._ssock = None
+        self._csock = None
+
+    def _close_self_pipe(self):
+        pass
+
+
+class _TimerOnlyEventLoopPolicy(asyncio.DefaultEventLoopPolicy):
+    _loop_factory = _TimerOnlyEventLoop
 
 
 def _drop_bridge_modules(bridge_types):
@@ -117,6 +164,25 @@ def _clear_bridge_references(bridge_types, bridge_ids):
             vars(container).clear()
 
 
+def _disable_constructors(bridge_types):
+    """Make the JsProxy classes refuse new instances.
+
+    The classes stay reachable through object.__subclasses__(), and
+    JsException(message) would otherwise create a JavaScript Error object.
+    Replacing __new__ drops the C constructor for good.
+    """
+    for cls in bridge_types:
+        try:
+            cls.__new__ = _refuse_instance
+        except TypeError:
+            # Immutable C types, whose constructors already refuse.
+            pass
+
+
+def _refuse_instance(cls, *args, **kwargs):
+    raise TypeError(f"cannot create {cls.__name__!r} instances")
+
+
 def _reject_bridge_events(event, args):
     # An audit hook cannot be removed from Python, so this stays in force even
     # if learner code rebuilds the import system.
@@ -132,6 +198,15 @@ def run_main(source):
     Returns a JSON object with the process exit code and the name of the
     uncaught exception, if any.
     """
+    try:
+        return _run_script(source)
+    except BaseException as exc:
+        # Reporting failed, most likely for lack of memory; the exception's
+        # type is all that is left to tell.
+        return _outcome(1, type(exc).__name__)
+
+
+def _run_script(source):
     main_module = _fresh_main_module()
     _use_unbuffered_streams()
     exit_code = 0
@@ -217,8 +292,13 @@ def _print_uncaught(exc, tb):
             _write_stderr("\nOriginal exception was:\n")
 
     exc.__traceback__ = tb
-    _hide_runner_frames(exc, set())
-    traceback.print_exception(exc, file=sys.stderr)
+    try:
+        _hide_runner_frames(exc, set())
+        traceback.print_exception(exc, file=sys.stderr)
+    except MemoryError:
+        # A deep traceback needs memory to format; the last line needs none.
+        exc.__traceback__ = None
+        _write_stderr(f"{type(exc).__name__}\n")
 
 
 def _hide_runner_frames(exc, seen):
