@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, type Env, isStrongSecret, readBoolean, readInteger, readString, readUrl } from './env-parsers.js';
+import { parsePaypalConfig, type PaypalConfig } from './paypal-config.js';
 import { parseMailConfig, type MailConfig } from './mail-config.js';
 import { parseTutorConfig, type TutorConfig } from './tutor-config.js';
 
@@ -34,6 +35,8 @@ export interface WebConfig {
   secureCookies: boolean;
   contentDir: string;
   logLevel: string;
+  /** PayPal settings, or null when PAYPAL_BUSINESS is unset and payments are off. */
+  paypal: Readonly<PaypalConfig> | null;
   mail: Readonly<MailConfig>;
   tutor: Readonly<TutorConfig>;
 }
@@ -81,7 +84,7 @@ export function parseWebConfig(env: Env): Readonly<WebConfig> {
     sandboxTimeoutMs: readInteger(env, 'SANDBOX_TIMEOUT_MS', 15_000, 1_000, 300_000),
     maxCodeChars: readInteger(env, 'MAX_CODE_CHARS', 10_000, 100, 100_000),
     maxStdinChars: readInteger(env, 'MAX_STDIN_CHARS', 10_000, 0, 100_000),
-    runsPerMinutePerUser: readInteger(env, 'RUNS_PER_MINUTE_PER_USER', 20, 1, 10_000),
+    runsPerMinutePerUser: readInteger(env, 'RUNS_PER_MINUTE_PER_USER', 20, 1, 100_000),
     runsPerMinutePerIp: readInteger(env, 'RUNS_PER_MINUTE_PER_IP', 60, 1, 100_000),
     authAttemptsPerMinutePerIp: readInteger(env, 'AUTH_ATTEMPTS_PER_MINUTE_PER_IP', 10, 1, 10_000),
     sessionIdleMinutes: readInteger(env, 'SESSION_IDLE_MINUTES', 7 * 24 * 60, 5, 365 * 24 * 60),
@@ -90,6 +93,7 @@ export function parseWebConfig(env: Env): Readonly<WebConfig> {
     secureCookies,
     contentDir: path.resolve(readString(env, 'CONTENT_DIR') ?? 'content'),
     logLevel: readString(env, 'LOG_LEVEL') ?? 'info',
+    paypal: parsePaypalConfig(env, production),
     mail: Object.freeze(parseMailConfig(env)),
     tutor: parseTutorConfig(env),
   });

@@ -9,17 +9,25 @@ import type { WebConfig } from '../config/web-config.js';
 import type { Database } from '../db/client.js';
 import type { PlanCatalogue } from '../learning/content/plans.js';
 import type { ContentCatalogue } from '../learning/types.js';
+import { mailPlugin } from '../mail/mail-plugin.js';
 import type { SandboxClient } from '../sandbox/client.js';
 import './fastify-types.js';
 import { createRateLimits } from './guards/rate-limits.js';
 import { createRunLocks } from './guards/run-locks.js';
+import { signInThrottlePlugin } from './guards/sign-in-throttle.js';
 import { csrfPlugin } from './plugins/csrf.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { jsonBodyPlugin } from './plugins/json-body.js';
 import { routeSecurityPlugin } from './plugins/route-security.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { sessionsPlugin } from './plugins/sessions.js';
 import { viewsPlugin } from './plugins/views.js';
 import { accountRoutes } from './routes/api/account.js';
+import { accountDataRoutes } from './routes/api/account-data.js';
+import { accountRecoveryRoutes } from './routes/api/account-recovery.js';
+import { accountSessionRoutes } from './routes/api/account-sessions.js';
+import { accountSettingsRoutes } from './routes/api/account-settings.js';
+import { accountPageRoutes } from './routes/account-pages.js';
 import { authRoutes } from './routes/api/auth.js';
 import { lessonRoutes } from './routes/api/lessons.js';
 import { runRoutes } from './routes/api/run.js';
@@ -28,6 +36,9 @@ import { tutorRoutes } from './routes/api/tutor.js';
 import { healthRoutes } from './routes/health.js';
 import { buildRateLimitRules } from './routes/limits.js';
 import { pageRoutes } from './routes/pages.js';
+import { planRoutes } from './routes/api/plans.js';
+import { billingPageRoutes } from './routes/billing-pages.js';
+import { paypalRoutes } from './routes/paypal.js';
 
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
 const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -72,6 +83,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const sessionPolicy = { idleMinutes: config.sessionIdleMinutes, absoluteDays: config.sessionAbsoluteDays };
 
   await app.register(errorHandlerPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, { production: config.production });
   await app.register(cookie);
   await app.register(csrfPlugin, { key: config.csrfKey, secureCookies: config.secureCookies });
@@ -82,7 +94,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(healthRoutes, { database, sandbox: deps.sandbox });
   await app.register(accountRoutes, { rules });
+  await app.register(mailPlugin, { mail: config.mail, publicUrl: config.publicUrl, production: config.production });
+  await app.register(signInThrottlePlugin, { redis: deps.redis });
   await app.register(authRoutes, { db: database.db, sessionPolicy, rateLimits, rules });
+  await app.register(accountRecoveryRoutes, { db: database.db, rateLimits, rules });
+  await app.register(accountSettingsRoutes, { db: database.db, rules });
+  await app.register(accountSessionRoutes, { db: database.db, rules, sessionPolicy });
+  await app.register(accountDataRoutes, { db: database.db, rules });
+  await app.register(accountPageRoutes, { db: database.db, rules, sessionPolicy });
   await app.register(lessonRoutes, { rules });
   const runLocks = createRunLocks(deps.redis);
   await app.register(runRoutes, {
@@ -94,6 +113,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(tutorRoutes, { db: database.db, rules, tutor: config.tutor, maxCodeChars: config.maxCodeChars });
   await app.register(pageRoutes);
+  await app.register(planRoutes, { paypal: config.paypal, publicUrl: config.publicUrl, rules });
+  await app.register(paypalRoutes, { db: database.db, paypal: config.paypal });
+  await app.register(billingPageRoutes, { db: database.db, paypal: config.paypal, publicUrl: config.publicUrl, rules });
 
   return app;
 }
