@@ -9,7 +9,7 @@ const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const DEFAULT_CLIENT_OUTDIR = path.join(ROOT_DIR, 'public', 'build');
 
 /** Entry points; each becomes `<name>.js` in the output folder. */
-export const CLIENT_ENTRY_POINTS: readonly string[] = ['lesson', 'forms', 'layout'];
+export const CLIENT_ENTRY_POINTS: readonly string[] = ['lesson', 'forms', 'layout', 'account', 'recovery'];
 
 /** Builds every client bundle into `outdir`, minified ES2020 modules without source maps. */
 export async function buildClient(outdir: string = DEFAULT_CLIENT_OUTDIR): Promise<void> {

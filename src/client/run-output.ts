@@ -129,7 +129,8 @@ export function describeRunError(status: number, error: ApiError, retryAfterSeco
     case 'run_in_progress':
       return 'Your previous run is still going. Wait for it to finish, then run again.';
     case 'code_too_long':
-      return `${error.message} Shorten your code and run it again.`;
+      // The API's message names the maximum length.
+      return error.message;
     case 'rate_limited':
       return `You have run code many times in a short while. Try again ${wait}.`;
     case 'sandbox_busy':

@@ -17,6 +17,8 @@ export interface WebConfig {
   dataDir: string;
   /** Redis URL for shared rate limits and run locks; when unset they live in this process. */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key this app writes, so several sites or test runs can share one Redis. */
+  redisKeyPrefix: string;
   sandboxUrl: URL;
   sandboxSecret: string;
   /** Key for CSRF tokens; random per process unless CSRF_SECRET is set (required with several instances). */
@@ -78,6 +80,7 @@ export function parseWebConfig(env: Env): Readonly<WebConfig> {
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])?.toString(),
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? 'data'),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:'])?.toString(),
+    redisKeyPrefix: readString(env, 'REDIS_KEY_PREFIX') ?? 'lp:',
     sandboxUrl: readUrl(env, 'SANDBOX_URL', ['http:', 'https:']) ?? new URL('http://127.0.0.1:3001'),
     sandboxSecret,
     csrfKey: csrfSecret === undefined ? randomBytes(32) : Buffer.from(csrfSecret),

@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('content', deps.content);
   app.decorate('plans', deps.plans);
 
-  const rateLimits = createRateLimits(deps.redis);
+  const rateLimits = createRateLimits(deps.redis, config.redisKeyPrefix);
   const rules = buildRateLimitRules(config);
   const sessionPolicy = { idleMinutes: config.sessionIdleMinutes, absoluteDays: config.sessionAbsoluteDays };
 
@@ -103,7 +103,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(accountDataRoutes, { db: database.db, rules });
   await app.register(accountPageRoutes, { db: database.db, rules, sessionPolicy });
   await app.register(lessonRoutes, { rules });
-  const runLocks = createRunLocks(deps.redis);
+  const runLocks = createRunLocks(deps.redis, config.redisKeyPrefix);
   await app.register(runRoutes, {
     db: database.db, sandbox: deps.sandbox, runLocks, rules,
     maxCodeChars: config.maxCodeChars, maxStdinChars: config.maxStdinChars, sandboxTimeoutMs: config.sandboxTimeoutMs,

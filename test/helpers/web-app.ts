@@ -1,4 +1,7 @@
+import fs from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -28,12 +31,16 @@ export interface WebAppOptions {
 /** Builds the real web app on a scratch database and listens on a free loopback port. */
 export async function startWebApp(options: WebAppOptions = {}): Promise<RunningWebApp> {
   const scratch = await createScratchDatabase(options.databaseKind ?? 'pglite');
+  // Mail goes to a folder of this app's own unless the test names one, so no test writes into the repository.
+  const outboxDir = await fs.mkdtemp(path.join(tmpdir(), 'learnpython-test-outbox-'));
   const config = parseWebConfig({
     SANDBOX_URL: (options.sandboxUrl ?? new URL('http://127.0.0.1:9')).toString(),
     SANDBOX_SECRET: options.sandboxSecret ?? 'x'.repeat(8) + 'test-secret-not-used',
     SANDBOX_TIMEOUT_MS: '20000',
     CONTENT_DIR: path.resolve('content'),
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    OUTBOX_DIR: outboxDir,
+    // A prefix per app keeps counters from other tests and earlier runs out of the way.
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: `lp-test-${randomBytes(6).toString('hex')}:` } : {}),
     ...options.env,
   });
   const database = await openDatabase({ databaseUrl: scratch.databaseUrl, dataDir: scratch.dataDir });
@@ -53,6 +60,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<RunningW
       await database.close();
       redis?.disconnect();
       await scratch.drop();
+      await fs.rm(outboxDir, { recursive: true, force: true });
     },
   };
 }

@@ -7,6 +7,11 @@ export interface RateLimitRule {
   name: string;
   points: number;
   durationSeconds: number;
+  /**
+   * 'local' keeps the counter in this process even when Redis is configured: for
+   * broad abuse limits on routes that must keep working while Redis is down.
+   */
+  store?: 'shared' | 'local';
 }
 
 export interface RateLimits {
@@ -18,14 +23,15 @@ export interface RateLimits {
  * Creates limiters in Redis when a client is given, so every app instance
  * shares the counters, and in process memory otherwise (one instance only).
  */
-export function createRateLimits(redis: Redis | null): RateLimits {
+export function createRateLimits(redis: Redis | null, keyPrefix = 'lp:'): RateLimits {
   const limiters = new Map<string, RateLimiterAbstract>();
 
   function limiterFor(rule: RateLimitRule): RateLimiterAbstract {
     let limiter = limiters.get(rule.name);
     if (limiter) return limiter;
-    const options = { keyPrefix: `lp:rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds };
-    limiter = redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false }) : new RateLimiterMemory(options);
+    const options = { keyPrefix: `${keyPrefix}rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds };
+    const shared = redis !== null && rule.store !== 'local';
+    limiter = shared ? new RateLimiterRedis({ ...options, storeClient: redis!, useRedisPackage: false }) : new RateLimiterMemory(options);
     limiters.set(rule.name, limiter);
     return limiter;
   }

@@ -9,8 +9,8 @@ export interface RunLocks {
 }
 
 /** Creates run locks in Redis when given, else in process memory. */
-export function createRunLocks(redis: Redis | null): RunLocks {
-  return redis ? createRedisRunLocks(redis) : createMemoryRunLocks();
+export function createRunLocks(redis: Redis | null, keyPrefix = 'lp:'): RunLocks {
+  return redis ? createRedisRunLocks(redis, keyPrefix) : createMemoryRunLocks();
 }
 
 function createMemoryRunLocks(): RunLocks {
@@ -28,10 +28,10 @@ function createMemoryRunLocks(): RunLocks {
 // expired and was taken again by a newer run is not released by the older one.
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
-function createRedisRunLocks(redis: Redis): RunLocks {
+function createRedisRunLocks(redis: Redis, keyPrefix: string): RunLocks {
   return {
     async acquire(userId, ttlMs) {
-      const key = `lp:run-lock:${userId}`;
+      const key = `${keyPrefix}run-lock:${userId}`;
       const holder = randomUUID();
       let reply: string | null;
       try {

@@ -47,9 +47,9 @@ interface LessonLink {
 }
 
 /**
- * Decides whether `user` may not open `lesson`: free lessons are open to everyone,
- * any other lesson needs a signed-in account whose plan includes the required plan,
- * which is the same rule the lesson API enforces.
+ * Decides whether `user` may not open `lesson`. Free lessons are open to everyone, and any
+ * other lesson needs a signed-in account whose plan includes the required plan, as the
+ * lesson API checks for signed-in accounts.
  */
 export function isLessonLocked(
   lesson: Pick<Lesson, 'requiredPlan'>,
