@@ -2,6 +2,7 @@
 import type { EditorView } from '@codemirror/view';
 import { postJson } from './api.js';
 import { createPythonEditor, replaceCode } from './editor.js';
+import { wireTaskChecks } from './task-checks.js';
 import {
   clearOutput,
   findOutputPanel,
@@ -51,6 +52,7 @@ function startWorkspace(): void {
   wireToolbar(root, workspace);
   wireStdinShortcut(workspace);
   wireTaskButtons(workspace);
+  wireTaskChecks(root.dataset.lessonId ?? '', () => view.state.doc.toString());
 }
 
 function wireToolbar(root: HTMLElement, workspace: Workspace): void {
