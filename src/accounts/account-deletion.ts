@@ -17,12 +17,11 @@ const REMOVED_PAYLOAD = '[removed when the account was deleted]';
  */
 export async function deleteAccount(db: Db, user: { id: string; email: string }): Promise<void> {
   await db.transaction(async (tx) => {
-    const transaction = tx as unknown as Db;
-    await transaction.delete(auditEvents).where(or(
+    await tx.delete(auditEvents).where(or(
       eq(auditEvents.userId, user.id),
       sql`${auditEvents.details} ->> 'email' = ${user.email}`,
     ));
-    await transaction.update(paymentNotifications).set({ rawPayload: REMOVED_PAYLOAD, ip: null }).where(eq(paymentNotifications.userId, user.id));
-    await transaction.delete(users).where(eq(users.id, user.id));
+    await tx.update(paymentNotifications).set({ rawPayload: REMOVED_PAYLOAD, ip: null }).where(eq(paymentNotifications.userId, user.id));
+    await tx.delete(users).where(eq(users.id, user.id));
   });
 }

@@ -3,7 +3,7 @@ import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accountTokens } from '../db/schema.js';
 
-/** What a mailed token allows: confirming the current address, confirming a new address, or setting a new password. */
+/** Purpose of a mailed token: confirming the current address, confirming a new address, or setting a new password. */
 export type AccountTokenPurpose = 'verify_email' | 'change_email' | 'password_reset';
 
 /** A reset link is a password in the mail, so it lives briefly; verification links allow for slow mailboxes. */
@@ -18,7 +18,7 @@ const TOKEN_BYTES = 32;
 /** A base64url token of 32 bytes has 43 characters; anything much longer is not ours and is not hashed. */
 const MAX_TOKEN_CHARS = 100;
 
-/** What a live token was issued for. */
+/** The account, purpose and address a live token was issued for. */
 export interface AccountTokenClaim {
   userId: string;
   purpose: AccountTokenPurpose;

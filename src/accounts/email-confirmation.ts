@@ -7,9 +7,9 @@ export type EmailConfirmationOutcome =
   | { ok: false; reason: 'invalid_token' | 'email_taken' };
 
 /**
- * Uses a mailed email token. A verification token marks the current address
- * verified; an email-change token moves the account to the new address, which
- * counts as verified, and voids reset and verification links sent to the old one.
+ * Uses a mailed email token. A verification token marks the current address verified.
+ * An email-change token moves the account to the new address, which counts as verified,
+ * and voids the reset and verification links sent to the old one.
  */
 export async function confirmEmailToken(db: Db, token: string): Promise<EmailConfirmationOutcome> {
   const claim = await consumeAccountToken(db, token, ['verify_email', 'change_email']);

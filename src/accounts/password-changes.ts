@@ -8,14 +8,13 @@ import { revokeAllSessions } from './sessions.js';
 /**
  * Stores a new password hash for a signed-in learner who gave the current password.
  * In one transaction it also revokes every other session and voids outstanding reset
- * and email-change links, so whoever held the old password loses what it gave them.
+ * and email-change links, so anyone who knew the old password loses the sessions and links it gave them.
  */
 export async function changePassword(db: Db, userId: string, passwordHash: string, currentSessionIdHash: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const transaction = tx as unknown as Db;
-    await transaction.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
-    await revokeOtherSessions(transaction, userId, currentSessionIdHash);
-    await revokeAccountTokens(transaction, userId, ['password_reset', 'change_email']);
+    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+    await revokeOtherSessions(tx, userId, currentSessionIdHash);
+    await revokeAccountTokens(tx, userId, ['password_reset', 'change_email']);
   });
 }
 
@@ -28,19 +27,18 @@ export async function changePassword(db: Db, userId: string, passwordHash: strin
  */
 export async function resetPasswordWithToken(db: Db, token: string, passwordHash: string): Promise<string | null> {
   return db.transaction(async (tx) => {
-    const transaction = tx as unknown as Db;
-    const claim = await consumeAccountToken(transaction, token, ['password_reset']);
+    const claim = await consumeAccountToken(tx, token, ['password_reset']);
     if (!claim) return null;
 
     const now = new Date();
-    const updated = await transaction.update(users).set({ passwordHash, updatedAt: now })
+    const updated = await tx.update(users).set({ passwordHash, updatedAt: now })
       .where(and(eq(users.id, claim.userId), eq(users.email, claim.email)))
       .returning({ id: users.id });
     if (updated.length === 0) return null;
 
-    await transaction.update(users).set({ emailVerifiedAt: now }).where(and(eq(users.id, claim.userId), isNull(users.emailVerifiedAt)));
-    await revokeAllSessions(transaction, claim.userId);
-    await revokeAccountTokens(transaction, claim.userId, ['password_reset', 'change_email']);
+    await tx.update(users).set({ emailVerifiedAt: now }).where(and(eq(users.id, claim.userId), isNull(users.emailVerifiedAt)));
+    await revokeAllSessions(tx, claim.userId);
+    await revokeAccountTokens(tx, claim.userId, ['password_reset', 'change_email']);
     return claim.userId;
   });
 }

@@ -12,7 +12,7 @@ export function describeDevice(userAgent: string | null | undefined): string {
   return browser ?? system ?? 'Unknown device';
 }
 
-// Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari", and iOS says "like Mac OS X".
+// Order matters: Edge and Opera headers also contain "Chrome", Chrome's contains "Safari", and iOS's contains "like Mac OS X".
 const BROWSERS: ReadonlyArray<[RegExp, string]> = [
   [/\bEdg(e|A|iOS)?\//, 'Edge'],
   [/\b(OPR|Opera)\//, 'Opera'],

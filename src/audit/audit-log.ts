@@ -9,6 +9,15 @@ export type AuditEventType =
   | 'signed_out'
   | 'account_created'
   | 'session_revoked'
+  | 'email_verification_sent'
+  | 'email_verified'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'password_reset_requested'
+  | 'password_reset'
+  | 'password_changed'
+  | 'account_data_exported'
+  | 'account_deleted'
   | 'plan_changed'
   | 'sandbox_limit_hit';
 

@@ -5,7 +5,7 @@ import { clearFormMessages, readFormFields, setSubmitPending, showFormError, sho
 /**
  * Wires a form marked `data-account-form` that posts its fields to `data-endpoint`.
  * On success it shows `data-success-message`, with `{pendingEmail}` filled from the
- * answer, or goes to `data-success-location` when set.
+ * response, or goes to `data-success-location` when set.
  */
 function wireAccountForm(form: HTMLFormElement): void {
   const endpoint = form.dataset.endpoint;
@@ -79,7 +79,7 @@ async function sendDelete(path: string): Promise<{ ok: true } | { ok: false; mes
     const response = await fetch(path, { method: 'DELETE', headers: { accept: 'application/json', 'x-csrf-token': readCsrfToken() }, credentials: 'same-origin' });
     if (response.ok) return { ok: true };
     const payload = (await response.json().catch(() => null)) as { error?: { message?: unknown } } | null;
-    const message = typeof payload?.error?.message === 'string' ? payload.error.message : `The server answered HTTP ${response.status}; reload the page and try again.`;
+    const message = typeof payload?.error?.message === 'string' ? payload.error.message : `The server responded with HTTP ${response.status}; reload the page and try again.`;
     return { ok: false, message };
   } catch {
     return { ok: false, message: 'Could not reach the server. Check your connection and try again.' };

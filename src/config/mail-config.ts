@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConfigError, type Env, readString, readUrl } from './env-parsers.js';
 
-/** How the web app delivers mail. */
+/** Mail delivery settings of the web app. */
 export interface MailConfig {
   /** SMTP server as `smtp://user:pass@host:587` or `smtps://...`; when unset, mail goes to `outboxDir`. */
   smtpUrl: string | undefined;

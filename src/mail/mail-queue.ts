@@ -12,7 +12,7 @@ export interface MailQueue {
 }
 
 /**
- * Creates a queue over `mailer`. Requests that send mail answer before the SMTP
+ * Creates a queue over `mailer`. Requests that send mail respond before the SMTP
  * exchange, so the response time does not show whether a message was sent: the
  * password-reset route depends on this to hide which emails have accounts.
  */

@@ -31,7 +31,7 @@ const SMTP_SOCKET_TIMEOUT_MS = 30_000;
 /**
  * Creates a mailer that sends through `config.smtpUrl`, or, without one, writes
  * each message to `config.outboxDir` and logs it. `logLinks` adds the message's
- * links to that log line, so a local user can open them; keep it off in production,
+ * links to that log line, so a local user can open them. Keep it off in production,
  * because the links carry live tokens.
  */
 export function createMailer(config: Readonly<MailConfig>, options: { log: MailLog; logLinks: boolean }): Mailer {

@@ -58,17 +58,17 @@ interface KeyLimiters {
   policy: SignInDelayPolicy;
   /** Counts failures in a series. */
   failures: RateLimiterAbstract;
-  /** Holds a key blocked while its wait lasts. */
+  /** Keeps a key blocked while its wait lasts. */
   wait: RateLimiterAbstract;
 }
 
 /**
- * Creates the throttle with its counters in Redis when a client is given, so every
- * app instance sees the same failures, and in process memory otherwise.
+ * Creates the throttle with its counters in Redis under `keyPrefix` when a client is
+ * given, so every app instance counts the same failures, and in process memory otherwise.
  */
-export function createSignInThrottle(redis: Redis | null): SignInThrottle {
-  const account = createKeyLimiters('account', ACCOUNT_DELAY_POLICY, redis);
-  const ip = createKeyLimiters('ip', IP_DELAY_POLICY, redis);
+export function createSignInThrottle(redis: Redis | null, keyPrefix = 'lp:'): SignInThrottle {
+  const account = createKeyLimiters(`${keyPrefix}signin:account`, ACCOUNT_DELAY_POLICY, redis);
+  const ip = createKeyLimiters(`${keyPrefix}signin:ip`, IP_DELAY_POLICY, redis);
 
   return {
     async check(keys) {
@@ -89,14 +89,14 @@ export function createSignInThrottle(redis: Redis | null): SignInThrottle {
   };
 }
 
-/** Adds `app.signInThrottle`, one instance for the whole app, so every route sees the same counters. */
-export const signInThrottlePlugin = fp(async (app: FastifyInstance, options: { redis: Redis | null }) => {
-  app.decorate('signInThrottle', createSignInThrottle(options.redis));
+/** Adds `app.signInThrottle`, one instance for the whole app, so every route uses the same counters. */
+export const signInThrottlePlugin = fp(async (app: FastifyInstance, options: { redis: Redis | null; keyPrefix: string }) => {
+  app.decorate('signInThrottle', createSignInThrottle(options.redis, options.keyPrefix));
 }, { name: 'sign-in-throttle' });
 
-function createKeyLimiters(kind: string, policy: SignInDelayPolicy, redis: Redis | null): KeyLimiters {
+function createKeyLimiters(keyPrefix: string, policy: SignInDelayPolicy, redis: Redis | null): KeyLimiters {
   const build = (name: string, points: number, duration: number): RateLimiterAbstract => {
-    const options = { keyPrefix: `lp:signin:${kind}-${name}`, points, duration };
+    const options = { keyPrefix: `${keyPrefix}-${name}`, points, duration };
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false }) : new RateLimiterMemory(options);
   };
   // The counters are read and written directly (get, penalty, block), never consumed, so their points only mark "blocked".

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { issueAccountToken } from '../../../accounts/account-tokens.js';
 import { hashPassword, verifyAgainstDummyHash, verifyPassword } from '../../../accounts/passwords.js';
 import { MAX_PASSWORD_CHARS } from '../../../accounts/password-policy.js';
 import { MAX_EMAIL_CHARS, validateRegistration } from '../../../accounts/registration-input.js';
@@ -31,7 +32,7 @@ export interface AuthRouteOptions {
   rules: RateLimitRules;
 }
 
-/** Sign-up, sign-in and sign-out. */
+/** Sign-up (which mails a verification link), sign-in with progressive delays after failures, and sign-out. */
 export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions): Promise<void> {
   const { db, rules } = options;
   const authSecurity = { access: 'public', csrf: 'token', rateLimits: { perIp: rules.authPerIp } } as const;
@@ -47,6 +48,9 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
     if (!outcome.ok) throw outcome.conflict === 'email' ? errors.emailTaken() : errors.usernameTaken();
 
     await recordAuditEvent(db, { type: 'account_created', userId: outcome.user.id, ip: request.ip });
+    const verificationToken = await issueAccountToken(db, { userId: outcome.user.id, purpose: 'verify_email', email: outcome.user.email });
+    app.accountMail.sendEmailVerification(outcome.user, verificationToken);
+    await recordAuditEvent(db, { type: 'email_verification_sent', userId: outcome.user.id, ip: request.ip });
     const session = await createSession(db, outcome.user.id, options.sessionPolicy, { ip: request.ip, userAgent: request.headers['user-agent'] });
     app.setSessionCookie(reply, session.token, session.expiresAt);
     return reply.code(201).send({ user: toPublicUser(outcome.user, { planId: 'free', expiresAt: null }) });
@@ -56,7 +60,10 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
     schema: { body: LoginBody }, bodyLimit: AUTH_BODY_LIMIT_BYTES, config: { security: authSecurity },
   }, async (request, reply) => {
     const email = normaliseEmail(request.body.email);
+    const throttleKeys = { account: email, ip: request.ip };
     try {
+      // A waiting account is rejected before anything else is counted, so attempts during the wait change nothing.
+      await app.signInThrottle.check(throttleKeys);
       await options.rateLimits.consume(rules.signInPerAccount, email);
     } catch (error) {
       await recordAuditEvent(db, { type: 'sign_in_throttled', userId: null, ip: request.ip, details: { email } });
@@ -67,14 +74,17 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
     if (!user) {
       // Same work and same answer as a wrong password, so the response does not reveal whether the account exists.
       await verifyAgainstDummyHash(request.body.password);
+      await app.signInThrottle.recordFailure(throttleKeys);
       await recordAuditEvent(db, { type: 'sign_in_failed', userId: null, ip: request.ip, details: { reason: 'unknown_email' } });
       throw errors.invalidCredentials();
     }
     if (!(await verifyPassword(user.passwordHash, request.body.password))) {
+      await app.signInThrottle.recordFailure(throttleKeys);
       await recordAuditEvent(db, { type: 'sign_in_failed', userId: user.id, ip: request.ip, details: { reason: 'wrong_password' } });
       throw errors.invalidCredentials();
     }
 
+    await app.signInThrottle.recordSuccess(throttleKeys);
     // A fresh session id at every sign-in defeats session fixation; any session the browser had is ended.
     if (request.sessionId) await revokeSession(db, request.sessionId);
     const session = await createSession(db, user.id, options.sessionPolicy, { ip: request.ip, userAgent: request.headers['user-agent'] });
