@@ -31,7 +31,7 @@ export async function describeMachine(): Promise<MachineInfo> {
   };
 }
 
-/** The 1-, 5- and 15-minute load averages, rounded to two decimals. */
+/** Reads the 1-, 5- and 15-minute load averages, rounded to two decimals. */
 export function readLoadAverage(): [number, number, number] {
   const [one = 0, five = 0, fifteen = 0] = os.loadavg().map((value) => Math.round(value * 100) / 100);
   return [one, five, fifteen];

@@ -8,9 +8,11 @@ export interface BenchOptions {
   runs: number;
   /** Sequential runs per path for Pyodide, which waits for its pool to refill before each run. */
   pyodideRuns: number;
-  /** Unmeasured runs per path before the sequential measurement. */
+  /** Unmeasured runs per path before the sequential measurement. Pyodide uses at most one. */
   warmupRuns: number;
-  /** Backends to measure; null measures every backend this host can use. */
+  /** Time after which a backend's sequential measurement starts no further iteration, in ms. */
+  sequentialMaxMs: number;
+  /** Backends to measure, or null for every backend this host can use. */
   backends: BackendName[] | null;
   /** Numbers of concurrent clients in the throughput measurement, one level each. */
   clientLevels: number[];
@@ -20,7 +22,7 @@ export interface BenchOptions {
   levelMaxMs: number;
   /** Runs the sandbox service executes at once. */
   sandboxConcurrency: number;
-  /** Runs the sandbox service holds waiting; past it the service responds 503 sandbox_busy. */
+  /** Maximum runs waiting in the sandbox service's queue. Past it the service responds 503 sandbox_busy. */
   sandboxQueueMax: number;
   /** False prints the results without rewriting the docs page. */
   writeDocs: boolean;
@@ -45,8 +47,9 @@ const INTEGER_OPTIONS = {
   runs: { flag: 'runs', envName: 'BENCH_RUNS', fallback: 50, min: 1, max: 1_000 },
   pyodideRuns: { flag: 'pyodide-runs', envName: 'BENCH_PYODIDE_RUNS', fallback: 8, min: 1, max: 200 },
   warmupRuns: { flag: 'warmup', envName: 'BENCH_WARMUP', fallback: 3, min: 0, max: 50 },
+  sequentialMaxMs: { flag: 'sequential-max-ms', envName: 'BENCH_SEQUENTIAL_MAX_MS', fallback: 45_000, min: 1_000, max: 600_000 },
   levelMaxRuns: { flag: 'level-runs', envName: 'BENCH_LEVEL_RUNS', fallback: 64, min: 1, max: 5_000 },
-  levelMaxMs: { flag: 'level-max-ms', envName: 'BENCH_LEVEL_MAX_MS', fallback: 12_000, min: 500, max: 120_000 },
+  levelMaxMs: { flag: 'level-max-ms', envName: 'BENCH_LEVEL_MAX_MS', fallback: 10_000, min: 500, max: 120_000 },
   sandboxConcurrency: { flag: 'concurrency', envName: 'BENCH_CONCURRENCY', fallback: 2, min: 1, max: 64 },
   sandboxQueueMax: { flag: 'queue-max', envName: 'BENCH_QUEUE_MAX', fallback: 16, min: 0, max: 1_000 },
 } satisfies Record<string, IntegerOption>;
@@ -62,20 +65,36 @@ sandbox backend, prints Markdown tables and rewrites the results section of
 docs/BENCHMARKS.md. Each option can also be set through the environment variable
 named after it.
 
-  --runs=N           BENCH_RUNS          sequential runs per path for bubblewrap (default 50)
-  --pyodide-runs=N   BENCH_PYODIDE_RUNS  sequential runs per path for Pyodide (default 8)
-  --warmup=N         BENCH_WARMUP        unmeasured runs per path first (default 3)
-  --backends=LIST    BENCH_BACKENDS      comma-separated: bubblewrap,pyodide (default: every usable one)
-  --clients=LIST     BENCH_CLIENTS       concurrent clients per throughput level (default 1,4,16)
-  --level-runs=N     BENCH_LEVEL_RUNS    maximum runs started per throughput level (default 64)
-  --level-max-ms=N   BENCH_LEVEL_MAX_MS  time in ms after which a level starts no more runs (default 12000)
-  --concurrency=N    BENCH_CONCURRENCY   sandbox service runs at once (default 2, as the service)
-  --queue-max=N      BENCH_QUEUE_MAX     sandbox service queue length (default 16, as the service)
-  --no-docs          BENCH_WRITE_DOCS=0  print only; leave docs/BENCHMARKS.md unchanged
-  --help                                 print this text
+  --runs=N                 BENCH_RUNS
+      sequential runs per path for bubblewrap (default 50)
+  --pyodide-runs=N         BENCH_PYODIDE_RUNS
+      sequential runs per path for Pyodide (default 8)
+  --warmup=N               BENCH_WARMUP
+      unmeasured runs per path first (default 3; Pyodide uses at most 1)
+  --sequential-max-ms=N    BENCH_SEQUENTIAL_MAX_MS
+      time in ms after which a backend's sequential measurement starts no further run (default 45000)
+  --backends=LIST          BENCH_BACKENDS
+      comma-separated: bubblewrap,pyodide (default: every usable one)
+  --clients=LIST           BENCH_CLIENTS
+      concurrent clients per throughput level (default 1,4,16)
+  --level-runs=N           BENCH_LEVEL_RUNS
+      maximum runs started per throughput level (default 64)
+  --level-max-ms=N         BENCH_LEVEL_MAX_MS
+      time in ms after which a throughput level starts no further run (default 10000)
+  --concurrency=N          BENCH_CONCURRENCY
+      runs the sandbox service executes at once (default 2, as the service)
+  --queue-max=N            BENCH_QUEUE_MAX
+      runs the sandbox service holds waiting (default 16, as the service)
+  --no-docs                BENCH_WRITE_DOCS=0
+      print the results only; leave docs/BENCHMARKS.md unchanged
+  --help
+      print this text
 `;
 
-/** Parses options from the command line, falling back to BENCH_* environment variables; throws BenchOptionsError naming the bad value. */
+/**
+ * Parses options from the command line, falling back to BENCH_* environment
+ * variables. Throws BenchOptionsError naming the invalid value.
+ */
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
   const { values } = parseArgs({ args: [...argv], options: argvSchema(), strict: true, allowPositionals: false });
   if (values.help === true) return 'help';
@@ -90,6 +109,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     runs: integer(INTEGER_OPTIONS.runs),
     pyodideRuns: integer(INTEGER_OPTIONS.pyodideRuns),
     warmupRuns: integer(INTEGER_OPTIONS.warmupRuns),
+    sequentialMaxMs: integer(INTEGER_OPTIONS.sequentialMaxMs),
     backends: parseBackends(flagValue('backends') ?? env.BENCH_BACKENDS),
     clientLevels: parseClientLevels(flagValue('clients') ?? env.BENCH_CLIENTS),
     levelMaxRuns: integer(INTEGER_OPTIONS.levelMaxRuns),

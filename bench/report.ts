@@ -5,7 +5,7 @@ import type { BenchOptions } from './options.js';
 import type { PathName, SequentialResult } from './sequential.js';
 import type { LevelResult } from './throughput.js';
 
-/** Everything above this line in the docs page is hand-written and kept; everything below is replaced. */
+/** Line of the docs page that separates the hand-written text above it from the results the script writes below it. */
 export const RESULTS_MARKER = '<!-- Everything below this line is rewritten by `npm run bench`. -->';
 
 /** Latency targets for `print("hi")`: bubblewrap p50 relative to a bare spawn, and Pyodide p50 with a warm pool. */
@@ -74,7 +74,8 @@ function renderRunFacts(report: BenchReport): string {
   const date = report.startedAt.toISOString().replace(/\.\d+Z$/, 'Z');
   return [
     `Command: \`${options.command}\`, started ${date}, finished in ${(report.elapsedMs / 1000).toFixed(0)} s.`,
-    `Sequential runs per path: ${options.runs} for bubblewrap and ${options.pyodideRuns} for Pyodide, after ${options.warmupRuns} unmeasured warm-up runs. `
+    `Sequential runs per path: up to ${options.runs} for bubblewrap and ${options.pyodideRuns} for Pyodide, `
+      + `after ${options.warmupRuns} unmeasured warm-up runs (at most 1 for Pyodide), none started after ${(options.sequentialMaxMs / 1000).toFixed(0)} s. `
       + `Sandbox service: concurrency ${options.sandboxConcurrency} and queue ${options.sandboxQueueMax}${isServiceDefault(options) ? " (the service's defaults)" : ''}, `
       + `Pyodide pool of 2 interpreters. Throughput levels: ${options.clientLevels.join(', ')} clients, `
       + `each level starting at most ${options.levelMaxRuns} runs and none after ${(options.levelMaxMs / 1000).toFixed(1)} s.`,
@@ -117,8 +118,9 @@ function renderSequential(report: BenchReport): string {
   }
   const notes = report.measured
     .filter((backend) => backend.backend === 'pyodide')
-    .map((backend) => `Pyodide runs wait until both pooled interpreters are loaded and idle (read from /proc), so they measure a warm pool; `
-      + `${backend.sequential.unconfirmedWarmRuns} measured runs started without that confirmation.`);
+    .map((backend) => `Each Pyodide iteration waits until both pooled interpreters are loaded and idle (read from /proc) before the bare spawn `
+      + `and again before the web app's run. The sandboxed runs therefore measure a warm pool, and the bare spawn does not compete with an interpreter loading. `
+      + `${backend.sequential.unconfirmedWarmRuns} measured sandboxed runs started without that confirmation.`);
   return [table(['backend', 'path', 'runs', 'p50 ms', 'p95 ms', 'mean ms', 'failed'], rows), ...notes].join('\n\n');
 }
 
@@ -185,7 +187,7 @@ function backendLabel(backend: BackendReport): string {
   return `${backend.backend} (Python ${backend.pythonVersion})`;
 }
 
-/** Says whether a target was met, or that it could not be checked because the value is missing. */
+/** Formats whether a target was met, or 'not measured' when the value is missing. */
 function verdict(value: number, met: boolean): string {
   if (!Number.isFinite(value)) return 'not measured';
   return met ? '**met**' : '**not met**';

@@ -10,7 +10,7 @@ import { describeMachine, readLoadAverage } from './machine.js';
 import { BenchOptionsError, parseBenchOptions, USAGE, type BenchOptions } from './options.js';
 import { createWarmPoolWaiter } from './pyodide-pool.js';
 import { renderResults, writeResultsSection, type BackendReport, type BenchReport, type SkippedBackend } from './report.js';
-import { measureSequential } from './sequential.js';
+import { measureSequential, type PathName } from './sequential.js';
 import { startBenchStack } from './stack.js';
 import { measureLevel, type LevelResult } from './throughput.js';
 
@@ -19,8 +19,10 @@ const ALL_BACKENDS: readonly BackendName[] = ['bubblewrap', 'pyodide'];
 /** Interpreters the Pyodide pool keeps loaded, as test/helpers/sandbox-service.ts configures it. */
 const PYODIDE_POOL_SIZE = 2;
 
-/** Longest wait for the Pyodide pool to refill; loading one interpreter takes about 2 s of CPU on an idle core. */
+/** Maximum wait for the Pyodide pool to refill, in ms. Loading one interpreter takes seconds of CPU, and far longer on a busy host. */
 const PYODIDE_WARM_TIMEOUT_MS = 60_000;
+
+const processStartMs = performance.now();
 
 async function main(): Promise<number> {
   let options: BenchOptions | 'help';
@@ -85,17 +87,20 @@ async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
 async function measureBackend(backend: BackendName, options: BenchOptions): Promise<BackendReport> {
   logProgress(`${backend}: starting the sandbox service and the web app`);
   const accountCount = Math.max(1, ...options.clientLevels);
-  const stack = await startBenchStack(backend, { concurrency: options.sandboxConcurrency, queueMax: options.sandboxQueueMax, accountCount });
+  const stack = await startBenchStack(backend, { concurrency: options.sandboxConcurrency, queueMax: options.sandboxQueueMax, accountCount, logProgress });
   try {
-    const beforeSandboxedRun = backend === 'pyodide' ? createWarmPoolWaiter(PYODIDE_POOL_SIZE, PYODIDE_WARM_TIMEOUT_MS) : async () => true;
-    const runs = backend === 'pyodide' ? options.pyodideRuns : options.runs;
+    const pyodide = backend === 'pyodide';
+    const prepareRun = pyodide ? createPyodideRunPreparer() : async () => true;
+    const runs = pyodide ? options.pyodideRuns : options.runs;
+    // Every Pyodide run loads a fresh interpreter anyway, and each load costs seconds of CPU.
+    const warmupRuns = pyodide ? Math.min(options.warmupRuns, 1) : options.warmupRuns;
 
-    logProgress(`${backend}: ${runs} sequential runs per path after ${options.warmupRuns} warm-up runs`);
-    const sequential = await measureSequential(stack, { runs, warmupRuns: options.warmupRuns, beforeSandboxedRun });
+    logProgress(`${backend}: up to ${runs} sequential runs per path after ${warmupRuns} warm-up runs`);
+    const sequential = await measureSequential(stack, { runs, warmupRuns, maxDurationMs: options.sequentialMaxMs, prepareRun });
 
     const levels: LevelResult[] = [];
     for (const clientCount of options.clientLevels) {
-      await beforeSandboxedRun();
+      await prepareRun('bare');
       logProgress(`${backend}: throughput with ${clientCount} clients`);
       levels.push(await measureLevel(stack.clients.slice(0, clientCount), { maxRuns: options.levelMaxRuns, maxDurationMs: options.levelMaxMs }));
     }
@@ -105,15 +110,30 @@ async function measureBackend(backend: BackendName, options: BenchOptions): Prom
   }
 }
 
+/**
+ * Waits for a warm Pyodide pool before the bare spawn and before the web app's
+ * run. The bare spawn then runs while no interpreter loads, and the sandbox
+ * service's run that follows it finds the pool still warm.
+ */
+function createPyodideRunPreparer(): (pathName: PathName) => Promise<boolean> {
+  const waitForWarmPool = createWarmPoolWaiter(PYODIDE_POOL_SIZE, PYODIDE_WARM_TIMEOUT_MS);
+  let lastWaitConfirmed = true;
+  return async (pathName) => {
+    if (pathName !== 'service') lastWaitConfirmed = await waitForWarmPool();
+    return lastWaitConfirmed;
+  };
+}
+
 /** True for the errors parseArgs throws on unknown or malformed options. */
 function isArgvError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-/** Progress goes to stderr, so stdout holds only the Markdown results. */
+/** Writes progress to stderr, so stdout contains only the Markdown results. */
 function logProgress(message: string): void {
-  console.error(`[bench] ${message}`);
+  const elapsedSeconds = ((performance.now() - processStartMs) / 1000).toFixed(1);
+  console.error(`[bench ${elapsedSeconds} s] ${message}`);
 }
 
 process.exitCode = await main();

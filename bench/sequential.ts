@@ -29,14 +29,19 @@ export interface SequentialResult {
 export interface SequentialSettings {
   runs: number;
   warmupRuns: number;
+  /** Time after which no further measured iteration starts, in ms. At least one always runs. */
+  maxDurationMs: number;
   /**
-   * Called before each sandboxed run. The Pyodide measurement waits there until
-   * its pool is warm again, and the callback returns false when that did not happen in time.
+   * Called before each run. The Pyodide measurement waits there until its pool
+   * is warm again, and the callback returns false when that was not confirmed in time.
    */
-  beforeSandboxedRun: () => Promise<boolean>;
+  prepareRun: (pathName: PathName) => Promise<boolean>;
 }
 
-/** Measures the three paths over `runs` iterations after `warmupRuns` unmeasured ones. */
+/**
+ * Measures the three paths over at most `runs` iterations after `warmupRuns`
+ * unmeasured ones, stopping early once `maxDurationMs` has passed.
+ */
 export async function measureSequential(stack: BenchStack, settings: SequentialSettings): Promise<SequentialResult> {
   const client = stack.clients[0];
   if (!client) throw new Error('The benchmark stack has no signed-in client.');
@@ -48,14 +53,15 @@ export async function measureSequential(stack: BenchStack, settings: SequentialS
   };
   const samples = createSampleSets();
   let unconfirmedWarmRuns = 0;
+  const deadline = performance.now() + settings.maxDurationMs;
 
   for (let iteration = 0; iteration < settings.warmupRuns + settings.runs; iteration += 1) {
     const measured = iteration >= settings.warmupRuns;
+    if (iteration > settings.warmupRuns && performance.now() > deadline) break;
+
     for (const pathName of PATH_NAMES) {
-      if (pathName !== 'bare') {
-        const warm = await settings.beforeSandboxedRun();
-        if (!warm && measured) unconfirmedWarmRuns += 1;
-      }
+      const warm = await settings.prepareRun(pathName);
+      if (!warm && measured && pathName !== 'bare') unconfirmedWarmRuns += 1;
       await recordRun(samples[pathName], timers[pathName], measured);
     }
   }
@@ -77,7 +83,7 @@ function createSampleSets(): Record<PathName, SampleSet> {
   return { bare: empty(), service: empty(), web: empty() };
 }
 
-/** Runs once; a failed warm-up run counts too, because it shows the path is broken. */
+/** Times one run. A failed warm-up run counts as a failure too, because it shows that the path is broken. */
 async function recordRun(samples: SampleSet, time: () => Promise<number>, measured: boolean): Promise<void> {
   try {
     const elapsedMs = await time();

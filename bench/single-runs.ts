@@ -10,7 +10,7 @@ import { BARE_PYTHON_PATH } from './machine.js';
 export const BENCH_CODE = 'print("hi")';
 const EXPECTED_STDOUT = 'hi\n';
 
-/** Longest a single run may take before it counts as failed; far above any normal run. */
+/** Maximum time one run may take before it counts as failed, far above any normal run. */
 const RUN_TIMEOUT_MS = 30_000;
 
 /** Spawns `/usr/bin/python3 -c 'print("hi")'` without any sandbox and waits for it to exit. */

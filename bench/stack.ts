@@ -24,16 +24,25 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+export interface StackSettings {
+  concurrency: number;
+  queueMax: number;
+  accountCount: number;
+  logProgress: (message: string) => void;
+}
+
 /**
  * Starts the real sandbox service with `backend` and the real web app (PGlite in
  * memory) on free loopback ports, and registers `accountCount` accounts. On
  * failure it closes whatever it started before rethrowing.
  */
-export async function startBenchStack(backend: BackendName, settings: { concurrency: number; queueMax: number; accountCount: number }): Promise<BenchStack> {
+export async function startBenchStack(backend: BackendName, settings: StackSettings): Promise<BenchStack> {
   const sandbox = await startSandboxService(backend, { concurrency: settings.concurrency, queueMax: settings.queueMax });
+  settings.logProgress(`${backend}: sandbox service ready`);
   let web: RunningWebApp | null = null;
   try {
     web = await startWebApp({ sandboxUrl: sandbox.url, sandboxSecret: sandbox.secret, env: UNTHROTTLED_ENV });
+    settings.logProgress(`${backend}: web app ready, registering ${settings.accountCount} accounts`);
     const clients = await registerClients(web.baseUrl, settings.accountCount);
     const pythonVersion = await readPythonVersion(sandbox);
     const running = web;

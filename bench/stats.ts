@@ -6,7 +6,7 @@ export interface LatencySummary {
   meanMs: number;
 }
 
-/** Summarizes samples; every statistic is NaN when there are none. */
+/** Summarizes samples. Every statistic is NaN when there are none. */
 export function summarizeLatencies(durationsMs: readonly number[]): LatencySummary {
   if (durationsMs.length === 0) return { count: 0, p50Ms: Number.NaN, p95Ms: Number.NaN, meanMs: Number.NaN };
 

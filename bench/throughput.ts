@@ -1,7 +1,7 @@
 /**
  * Throughput of POST /api/run with several signed-in clients at once. Each
- * client is its own account, because the web app allows one run in flight per
- * account, and starts its next run as soon as the previous one returns.
+ * client signs in as its own account, because the web app allows one run in
+ * flight per account. A client starts its next run as soon as the previous one returns.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestClient } from '../test/helpers/http-client.js';

@@ -13,7 +13,7 @@ export interface EffectivePlan {
   expiresAt: Date | null;
 }
 
-/** Why a plan changed, stored with the audit event. */
+/** Reason for a plan change, stored with the audit event. */
 export interface PlanChangeReason {
   /** PayPal transaction, subscription or event id, when a payment caused it. */
   paymentId?: string;
@@ -59,7 +59,7 @@ function lastsLonger(candidate: EffectivePlan, current: EffectivePlan): boolean 
 
 /**
  * Inserts an entitlement and its audit event; returns null when the account no longer exists.
- * A purchase of a plan the account already holds extends it: the new entitlement ends
+ * A purchase of a plan the account already has extends it: the new entitlement ends
  * `durationDays` after the latest live one of that plan instead of after now.
  * Run inside a transaction: the account row stays locked until it commits, so two
  * grants for one account cannot both extend from the same end.
@@ -82,7 +82,7 @@ export async function grantEntitlement(tx: Db, input: {
   return row!;
 }
 
-/** The later of `now` and the end of the account's longest-running live entitlement to `planId`. */
+/** Returns the later of `now` and the end of the account's longest-running live entitlement to `planId`. */
 async function findLatestEnd(tx: Db, userId: string, planId: string, now: Date): Promise<Date> {
   const [latest] = await tx.select({ endsAt: entitlements.endsAt }).from(entitlements).where(and(
     eq(entitlements.userId, userId),

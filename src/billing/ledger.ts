@@ -6,7 +6,7 @@ import type { NotificationOutcome } from './notification-outcome.js';
 export type LedgerRow = typeof paymentNotifications.$inferSelect;
 export type Verification = LedgerRow['verification'];
 
-/** What a handled notification was about, once its payload could be read. */
+/** Ledger columns that describe a notification, once its payload could be read. */
 export interface LedgerDetails {
   notificationId?: string | null;
   notificationType?: string | null;
@@ -36,6 +36,7 @@ export async function recordNotificationResult(db: Db, ledgerId: number, input: 
     action: input.outcome.action,
     detail: input.outcome.detail,
     processedAt: input.now ?? new Date(),
+    ...(input.outcome.userId ? { userId: input.outcome.userId } : {}),
     ...input.details,
   }).where(eq(paymentNotifications.id, ledgerId));
 }

@@ -1,4 +1,4 @@
-/** What handling one payment notification did, as written to the ledger's `action` column. */
+/** Actions that handling a payment notification can take, as written to the ledger's `action` column. */
 export type NotificationAction =
   | 'granted'
   | 'recorded_pending'
@@ -11,8 +11,10 @@ export type NotificationAction =
   | 'rejected'
   | 'ignored';
 
-/** The action taken and a plain sentence saying why. */
+/** The action taken and a plain sentence giving the reason. */
 export interface NotificationOutcome {
   action: NotificationAction;
   detail: string;
+  /** The account the action concerned, when the action found it through an earlier payment. */
+  userId?: string | null;
 }

@@ -7,7 +7,7 @@ import { verifyPaymentReference } from './payment-reference.js';
 /** PayPal transaction, capture and subscription ids are short upper-case alphanumerics, sometimes with hyphens. */
 const PAYPAL_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
-/** What a verified notification claims about a payment, before it is trusted. */
+/** Claims of a verified notification about a payment, before they are trusted. */
 export interface PaymentClaim {
   txnId: string | undefined;
   /** The signed reference from `custom` or `custom_id`. */
@@ -24,10 +24,10 @@ export type PaymentCheck =
 
 /**
  * Checks a payment that PayPal has confirmed sending. The buyer controls every field
- * of the checkout form, so each one is checked: the reference must carry a valid
- * HMAC and name an existing account, the plan must be a known paid plan (the same
- * in the item and the reference), and the amount and currency must equal the plan's
- * price exactly, as strings, so no rounding can let a smaller payment through.
+ * of the checkout form, so each one is checked. The reference must carry a valid
+ * HMAC and name an existing account. The plan must be a known paid plan, the same
+ * in the item and the reference. The amount and currency must equal the plan's
+ * price exactly, compared as strings, so no rounding lets a smaller payment through.
  */
 export async function checkPaymentClaim(db: Db, plans: PlanCatalogue, referenceKey: Buffer, claim: PaymentClaim): Promise<PaymentCheck> {
   if (!claim.txnId || !PAYPAL_ID_PATTERN.test(claim.txnId)) return { ok: false, detail: 'the transaction id is missing or malformed' };

@@ -17,14 +17,14 @@ const USER_ID_BYTES = 16;
 const ISSUED_AT_BYTES = 4;
 const MAC_BYTES = 16;
 const HEADER_BYTES = 1 + RANDOM_ID_BYTES + USER_ID_BYTES + ISSUED_AT_BYTES;
-/** PayPal's REST `custom_id` holds at most 127 characters, the shortest of the fields that carry it. */
+/** PayPal's REST `custom_id` accepts at most 127 characters, the shortest limit of the fields that carry the reference. */
 export const MAX_REFERENCE_CHARS = 127;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PLAN_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** What a verified reference says. */
+/** Contents of a verified reference. */
 export interface PaymentReference {
-  /** Random id that tells two checkouts of one account apart in the ledger. */
+  /** Random id that distinguishes two checkouts of one account. */
   checkoutId: string;
   userId: string;
   planId: string;
@@ -48,7 +48,7 @@ export function createPaymentReference(key: Buffer, input: { userId: string; pla
   return reference;
 }
 
-/** Returns what the reference says, or null when it is malformed or its HMAC does not match. */
+/** Returns the contents of the reference, or null when it is malformed or its HMAC does not match. */
 export function verifyPaymentReference(key: Buffer, reference: string | undefined | null): PaymentReference | null {
   if (typeof reference !== 'string' || reference.length === 0 || reference.length > MAX_REFERENCE_CHARS) return null;
   if (!/^[A-Za-z0-9_-]+$/.test(reference)) return null;

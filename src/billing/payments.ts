@@ -13,7 +13,7 @@ import type { NotificationOutcome } from './notification-outcome.js';
 
 export type PaymentRow = typeof payments.$inferSelect;
 
-/** A checked payment: PayPal says it is for `plan`, paid by the account the signed reference names. */
+/** A checked payment: PayPal reports it as paid for `plan` by the account that the signed reference names. */
 export interface PaymentFacts {
   txnId: string;
   kind: 'payment' | 'subscription';
@@ -93,11 +93,12 @@ export async function reversePayment(db: Db, input: {
     await tx.update(payments).set({ status: input.status, updatedAt: now }).where(eq(payments.id, parent!.id));
     await tx.update(payments).set({ userId: parent!.userId, planId: parent!.planId }).where(eq(payments.id, inserted[0]!.id));
 
-    if (!parent!.entitlementId) return { action: 'recorded_reversal', detail: 'no entitlement was granted for the original payment' };
+    const userId = parent!.userId;
+    if (!parent!.entitlementId) return { action: 'recorded_reversal', detail: 'no entitlement was granted for the original payment', userId };
     const revoked = await revokeEntitlement(tx, parent!.entitlementId, { paymentId: input.txnId }, now);
     return revoked
-      ? { action: 'revoked', detail: `revoked the entitlement granted by ${input.parentTxnId}` }
-      : { action: 'recorded_reversal', detail: 'the entitlement was already revoked' };
+      ? { action: 'revoked', detail: `revoked the entitlement granted by ${input.parentTxnId}`, userId }
+      : { action: 'recorded_reversal', detail: 'the entitlement was already revoked', userId };
   });
 }
 
@@ -106,9 +107,9 @@ export async function reversePayment(db: Db, input: {
  * 'cancelled' leaves each paid period running to its end, because the buyer paid for
  * it, and only ends entitlements that had no end.
  */
-export async function endSubscription(db: Db, subscriptionId: string, how: 'cancelled' | 'expired', now = new Date()): Promise<NotificationOutcome> {
+export async function endSubscription(db: Db, subscriptionId: string, ending: 'cancelled' | 'expired', now = new Date()): Promise<NotificationOutcome> {
   return db.transaction(async (tx) => {
-    const granted = await tx.select({ entitlementId: entitlements.id, endsAt: entitlements.endsAt })
+    const granted = await tx.select({ entitlementId: entitlements.id, endsAt: entitlements.endsAt, userId: entitlements.userId })
       .from(payments)
       .innerJoin(entitlements, eq(entitlements.id, payments.entitlementId))
       .where(eq(payments.subscriptionId, subscriptionId));
@@ -116,10 +117,10 @@ export async function endSubscription(db: Db, subscriptionId: string, how: 'canc
 
     let ended = 0;
     for (const row of granted) {
-      if (how === 'cancelled' && row.endsAt !== null) continue;
+      if (ending === 'cancelled' && row.endsAt !== null) continue;
       if (await endEntitlement(tx, row.entitlementId, now, { paymentId: subscriptionId })) ended += 1;
     }
-    return { action: ended > 0 ? 'ended' : 'recorded', detail: `subscription ${how}; ${ended} entitlement(s) ended now` };
+    return { action: ended > 0 ? 'ended' : 'recorded', detail: `subscription ${ending}; ${ended} entitlement(s) ended now`, userId: granted[0]!.userId };
   });
 }
 

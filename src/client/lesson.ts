@@ -3,6 +3,7 @@ import type { EditorView } from '@codemirror/view';
 import { postJson } from './api.js';
 import { createPythonEditor, replaceCode } from './editor.js';
 import { wireTaskChecks } from './task-checks.js';
+import { mountTutorPanel } from './tutor-panel.js';
 import {
   clearOutput,
   findOutputPanel,
@@ -22,6 +23,8 @@ interface Workspace {
   runButton: HTMLButtonElement;
   stdin: HTMLTextAreaElement | null;
   running: boolean;
+  /** The latest run's result, which the tutor sees with the learner's question. */
+  lastRun: RunResponse | null;
 }
 
 function startWorkspace(): void {
@@ -43,6 +46,7 @@ function startWorkspace(): void {
     runButton,
     stdin: root.querySelector<HTMLTextAreaElement>('[data-stdin]'),
     running: false,
+    lastRun: null,
   };
 
   fallback.hidden = true;
@@ -53,6 +57,22 @@ function startWorkspace(): void {
   wireStdinShortcut(workspace);
   wireTaskButtons(workspace);
   wireTaskChecks(root.dataset.lessonId ?? '', () => view.state.doc.toString());
+  startTutor(workspace);
+}
+
+function startTutor(workspace: Workspace): void {
+  const tutorRoot = document.querySelector<HTMLElement>('[data-tutor]');
+  if (!tutorRoot?.dataset.lessonId) return;
+
+  mountTutorPanel(tutorRoot, {
+    lessonId: tutorRoot.dataset.lessonId,
+    getCode: () => workspace.view.state.doc.toString(),
+    getLastRun: () => workspace.lastRun,
+    insertCode: (code) => {
+      replaceCode(workspace.view, code);
+      workspace.view.focus();
+    },
+  });
 }
 
 function wireToolbar(root: HTMLElement, workspace: Workspace): void {
@@ -108,7 +128,10 @@ async function runCode(workspace: Workspace): Promise<void> {
       code: workspace.view.state.doc.toString(),
       stdin: workspace.stdin?.value ?? '',
     });
-    if (result.ok && isRunResponse(result.data)) showRunResult(workspace.panel, result.data);
+    if (result.ok && isRunResponse(result.data)) {
+      workspace.lastRun = result.data;
+      showRunResult(workspace.panel, result.data);
+    }
     else if (result.ok) showRunError(workspace.panel, result.status, UNEXPECTED_RESULT, null);
     else showRunError(workspace.panel, result.status, result.error, result.retryAfterSeconds);
   } finally {

@@ -1,9 +1,10 @@
 /**
  * A small Markdown renderer for tutor answers. The text comes from a language
- * model that a learner can steer, so it is treated as hostile: the parser builds
+ * model that a learner can steer, so it is treated as hostile. The parser builds
  * a plain tree of the few node types below, and the renderer turns only those
- * into DOM nodes with createElement and textContent, never innerHTML. Raw HTML
- * and any other syntax stay visible as text. The node types are the allow-list.
+ * into DOM nodes with createElement, createTextNode and textContent, never
+ * innerHTML. Raw HTML and any other syntax stay visible as text, so the node
+ * types are the allow-list.
  */
 
 /** Inline content of a paragraph, heading or list item. */

@@ -18,7 +18,7 @@ export interface StreamEvent {
   data: string;
 }
 
-/** Longest question the server accepts, in characters. */
+/** Maximum question length the server accepts, in characters. */
 const MAX_MESSAGE_CHARS = 500;
 /** Output characters sent with a question; the server keeps 2,000 of each stream for the prompt. */
 const MAX_SENT_OUTPUT_CHARS = 4_000;
@@ -177,9 +177,7 @@ function wireToggle(elements: PanelElements): void {
 
 function wireForm(state: PanelState): void {
   const { elements } = state;
-  elements.input.addEventListener('input', () => {
-    elements.counter.textContent = `${[...elements.input.value].length} / ${MAX_MESSAGE_CHARS}`;
-  });
+  elements.input.addEventListener('input', () => updateCounter(state));
   elements.input.addEventListener('keydown', (event) => {
     if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
     event.preventDefault();
@@ -235,7 +233,7 @@ async function askQuestion(state: PanelState, message: string): Promise<void> {
 
   const question = appendMessage(state, 'user', message);
   const answerItem = appendMessage(state, 'assistant', '');
-  state.elements.input.value = '';
+  setInput(state, '');
   scrollToEnd(state);
   const progress: AnswerProgress = { text: '', ended: false, renderPending: false };
 
@@ -264,7 +262,7 @@ async function askQuestion(state: PanelState, message: string): Promise<void> {
       // No text arrived, so the server stored nothing: give the question back for another try.
       question.remove();
       answerItem.remove();
-      if (state.elements.input.value === '') state.elements.input.value = message;
+      if (state.elements.input.value === '') setInput(state, message);
     }
   }
 }
@@ -310,7 +308,6 @@ async function showFailedResponse(state: PanelState, response: Response): Promis
   const payload = parseJson(await response.text().catch(() => ''));
   const error = toApiError(payload);
   if (error.code === 'daily_limit_reached') showRemaining(state, 0);
-  if (error.code === 'tutor_unavailable' && /not configured/.test(error.message)) state.available = false;
   state.elements.status.textContent = '';
   showError(state, describeTutorError(response.status, error, parseRetryAfter(response.headers.get('retry-after'))));
 }
@@ -359,6 +356,15 @@ function renderAnswer(state: PanelState, item: HTMLElement, markdown: string): v
   const nearBottom = isScrolledToEnd(state);
   text.replaceChildren(renderMarkdown(markdown, { onUseCode: (code) => state.options.insertCode(code) }));
   if (nearBottom) scrollToEnd(state);
+}
+
+function setInput(state: PanelState, value: string): void {
+  state.elements.input.value = value;
+  updateCounter(state);
+}
+
+function updateCounter(state: PanelState): void {
+  state.elements.counter.textContent = `${[...state.elements.input.value].length} / ${MAX_MESSAGE_CHARS}`;
 }
 
 function showRemaining(state: PanelState, remaining: number): void {
@@ -447,7 +453,7 @@ async function fetchFreshCsrfToken(): Promise<string | null> {
 function toApiError(payload: unknown): ApiError {
   const error = (payload as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
   if (typeof error?.code !== 'string' || typeof error.message !== 'string') {
-    return { code: 'unexpected_response', message: 'The server sent an answer this page cannot read. Reload the page and try again.' };
+    return { code: 'unexpected_response', message: 'The server sent a response this page cannot read. Reload the page and try again.' };
   }
   const fields = typeof error.fields === 'object' && error.fields !== null ? (error.fields as Record<string, string>) : undefined;
   return { code: error.code, message: error.message, ...(fields ? { fields } : {}) };

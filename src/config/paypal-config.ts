@@ -30,17 +30,17 @@ export interface PaypalConfig {
   mode: 'sandbox' | 'live';
   /** Receiver account email, lower-cased; notifications for any other receiver are ignored. */
   business: string;
-  /** Where the buyer's browser posts the checkout form. */
+  /** PayPal checkout URL that the buyer's browser posts the form to. */
   checkoutUrl: URL;
-  /** Where IPN messages are posted back for verification. */
+  /** PayPal URL that IPN messages are posted back to for verification. */
   ipnVerifyUrl: URL;
   /** Base of PayPal's REST API (OAuth tokens and webhook signature checks). */
   apiBase: URL;
-  /** Null when webhooks are not configured; POST /paypal/webhook then answers 503. */
+  /** Null when webhooks are not configured, so POST /paypal/webhook returns 503. */
   webhook: PaypalWebhookConfig | null;
   /** Key for the signed account reference sent in `custom`; derived from PAYMENT_REFERENCE_SECRET. */
   referenceKey: Buffer;
-  /** Time allowed for each call to PayPal before the notification is answered with 503. */
+  /** Time allowed for each call to PayPal before the notification gets a 503. */
   timeoutMs: number;
 }
 
@@ -60,7 +60,7 @@ export function parsePaypalConfig(env: Env, production: boolean): Readonly<Paypa
   const ipnVerifyUrl = readUrl(env, 'PAYPAL_IPN_VERIFY_URL', ['https:', 'http:']) ?? new URL(urls.ipnVerify);
   const apiBase = readUrl(env, 'PAYPAL_API_BASE', ['https:', 'http:']) ?? new URL(urls.apiBase);
   if (production) {
-    // A verifier reached over plain HTTP could be impersonated on the path and answer VERIFIED to anything.
+    // A verifier reached over plain HTTP could be impersonated on the network path and return VERIFIED for anything.
     requireHttps(ipnVerifyUrl, 'PAYPAL_IPN_VERIFY_URL');
     requireHttps(apiBase, 'PAYPAL_API_BASE');
   }
@@ -95,8 +95,8 @@ function parseWebhookConfig(env: Env): PaypalWebhookConfig | null {
 
 /**
  * Outside production a missing secret becomes a random one, so references issued
- * before a restart stop verifying; production must keep them valid across restarts
- * and instances.
+ * before a restart stop verifying. Production needs a fixed secret, which keeps them
+ * valid across restarts and instances.
  */
 function readReferenceSecret(env: Env, production: boolean): string {
   const secret = readString(env, 'PAYMENT_REFERENCE_SECRET');

@@ -7,7 +7,7 @@ export interface TutorConfig {
   /** Base URL of an OpenAI-compatible API, such as http://127.0.0.1:11434/v1 for Ollama; unset means OpenAI's own. */
   baseUrl: string | undefined;
   model: string;
-  /** Time one upstream attempt may take to start answering, and the longest pause between two streamed chunks. */
+  /** Time one upstream attempt may take to send its response headers, and the maximum pause between two streamed chunks. */
   timeoutMs: number;
   /** Upper bound on the tokens of one answer, sent upstream as `max_tokens`. */
   maxAnswerTokens: number;

@@ -32,6 +32,8 @@ export interface WebConfig {
   authAttemptsPerMinutePerIp: number;
   sessionIdleMinutes: number;
   sessionAbsoluteDays: number;
+  /** Origins allowed to call the JSON API from a browser; empty turns CORS off. */
+  corsOrigins: readonly string[];
   /** Value for Fastify's trustProxy: false, or the proxy addresses/CIDRs named in TRUST_PROXY. */
   trustProxy: false | string[];
   secureCookies: boolean;
@@ -93,6 +95,7 @@ export function parseWebConfig(env: Env): Readonly<WebConfig> {
     sessionIdleMinutes: readInteger(env, 'SESSION_IDLE_MINUTES', 7 * 24 * 60, 5, 365 * 24 * 60),
     sessionAbsoluteDays: readInteger(env, 'SESSION_ABSOLUTE_DAYS', 30, 1, 365),
     trustProxy: parseTrustProxy(readString(env, 'TRUST_PROXY')),
+    corsOrigins: parseCorsOrigins(readString(env, 'CORS_ORIGINS')),
     secureCookies,
     contentDir: path.resolve(readString(env, 'CONTENT_DIR') ?? 'content'),
     logLevel: readString(env, 'LOG_LEVEL') ?? 'info',
@@ -112,4 +115,22 @@ function parseTrustProxy(raw: string | undefined): false | string[] {
     throw new ConfigError('TRUST_PROXY must list the proxy addresses (such as 127.0.0.1,10.0.0.0/8), not trust every sender.');
   }
   return raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+}
+
+/** Each CORS origin must be an exact origin such as https://school.example.org; a wildcard would expose signed-in answers. */
+function parseCorsOrigins(raw: string | undefined): readonly string[] {
+  if (raw === undefined) return Object.freeze([]);
+  const origins = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS entry ${JSON.stringify(origin)} is not an origin; use values such as https://school.example.org.`);
+    }
+    if (parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS entry ${JSON.stringify(origin)} must be a bare origin such as ${parsed.origin}, without a path or wildcard.`);
+    }
+  }
+  return Object.freeze(origins);
 }

@@ -1,6 +1,6 @@
 import type { Lesson } from '../learning/types.js';
 
-/** Longest lesson text sent upstream; past it the text is cut, which bounds the cost of every question. */
+/** Maximum lesson text sent upstream, in characters. Longer text is cut, which bounds the cost of every question. */
 export const MAX_LESSON_TEXT_CHARS = 8_000;
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
@@ -20,7 +20,7 @@ export function htmlToText(html: string): string {
 }
 
 /**
- * The lesson as the tutor reads it: title, summary, explanation, example and
+ * Formats the lesson as the tutor reads it: title, summary, explanation, example and
  * tasks with their hints. Reference solutions are left out on purpose, so no
  * question, however it is phrased, can make the model repeat them.
  */

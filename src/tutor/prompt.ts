@@ -68,7 +68,7 @@ function buildQuestion(input: TutorPromptInput, fence: (label: string, text: str
   if (input.lastRun) {
     parts.push(`The learner's last run ended with status "${clipEnd(input.lastRun.status, 40)}".`);
     if (input.lastRun.stdout !== '') parts.push(`Its printed output:\n${fence('OUTPUT', clipEnd(input.lastRun.stdout, MAX_PROMPT_OUTPUT_CHARS))}`);
-    // The end of stderr holds the exception line, so that part is kept.
+    // The end of stderr contains the exception line, so that part is kept.
     if (input.lastRun.stderr !== '') parts.push(`Its error output:\n${fence('ERRORS', clipStart(input.lastRun.stderr, MAX_PROMPT_OUTPUT_CHARS))}`);
   }
   parts.push(`The learner's question:\n${fence('QUESTION', input.message)}`);

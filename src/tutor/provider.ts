@@ -16,9 +16,9 @@ export interface TutorProvider {
 const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /**
- * Longest wait between retries that an upstream may ask for with Retry-After.
+ * Maximum wait between retries that an upstream may request with Retry-After.
  * The client sleeps for whatever the header says, so without a cap one answer
- * could hold a learner's request, and a server connection, for an hour.
+ * could keep a learner's request, and a server connection, open for an hour.
  */
 export const MAX_RETRY_DELAY_MS = 5_000;
 
@@ -81,7 +81,8 @@ async function* streamChatAnswer(
     // The client ends the iteration quietly when the request is aborted, so the reason is checked here.
     if (signal.aborted) throw new TutorAbortedError();
     if (stalled) throw new TutorUpstreamError('unavailable', `upstream sent nothing for ${config.timeoutMs} ms`);
-    // NOTE: an answer counts as complete only with a finish_reason; OpenAI, Ollama and vLLM send one.
+    // NOTE: an answer counts as complete only once a chunk carries finish_reason, as OpenAI's stream format
+    // specifies. A compatible server that never sends it would have every answer reported as cut off.
     if (!finished) throw new TutorUpstreamError('unavailable', 'upstream stream ended before the answer finished');
   } catch (error) {
     throw toTutorError(error, signal);

@@ -16,12 +16,12 @@ export type QuotaCharge =
   | { allowed: true; used: number; remaining: number; day: string }
   | { allowed: false; resetsAt: Date };
 
-/** The UTC calendar day of `now` as YYYY-MM-DD, the key the counter is stored under. */
+/** Returns the UTC calendar day of `now` as YYYY-MM-DD, the key the counter is stored under. */
 export function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** The first instant of the UTC day after `now`. */
+/** Returns the first instant of the UTC day after `now`. */
 export function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }

@@ -1,5 +1,5 @@
 /**
- * The tutor's standing instructions. `markerId` is the random id of this
+ * Builds the tutor's standing instructions. `markerId` is the random id of this
  * request's data markers: only blocks fenced with it come from the server, so
  * markers that a learner types with another id are recognisably fake.
  */

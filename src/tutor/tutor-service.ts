@@ -54,7 +54,7 @@ export interface TutorAnswer {
  * Charges the question to the daily quota, sends it upstream and waits for the
  * first piece of the answer. When the upstream fails before any text arrives the
  * charge is refunded, because the learner got nothing for it. A caller abort is
- * not refunded: the upstream may already have spent tokens on the prompt.
+ * not refunded, because the upstream may already have spent tokens on the prompt.
  */
 export async function startTutorAnswer(deps: TutorDependencies, question: TutorQuestion, signal: AbortSignal): Promise<TutorAnswer> {
   if (!deps.provider) throw new TutorNotConfiguredError();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { Redis } from 'ioredis';
@@ -16,8 +16,10 @@ import { createRateLimits } from './guards/rate-limits.js';
 import { createRunLocks } from './guards/run-locks.js';
 import { signInThrottlePlugin } from './guards/sign-in-throttle.js';
 import { csrfPlugin } from './plugins/csrf.js';
+import { corsPlugin } from './plugins/cors.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { jsonBodyPlugin } from './plugins/json-body.js';
+import { requestLogPlugin } from './plugins/request-log.js';
 import { routeSecurityPlugin } from './plugins/route-security.js';
 import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { sessionsPlugin } from './plugins/sessions.js';
@@ -69,6 +71,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     trustProxy: config.trustProxy === false ? false : config.trustProxy,
     bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
+    // The request-log plugin writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
@@ -85,9 +89,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(errorHandlerPlugin);
   await app.register(jsonBodyPlugin);
   await app.register(securityHeadersPlugin, { production: config.production });
+  await app.register(corsPlugin, { origins: config.corsOrigins });
   await app.register(cookie);
   await app.register(csrfPlugin, { key: config.csrfKey, secureCookies: config.secureCookies });
   await app.register(sessionsPlugin, { db: database.db, plans: deps.plans, policy: sessionPolicy, secureCookies: config.secureCookies });
+  await app.register(requestLogPlugin);
   await app.register(viewsPlugin, { production: config.production });
   await app.register(routeSecurityPlugin, { rateLimits });
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/static/', index: false, list: false, dotfiles: 'deny', maxAge: config.production ? '1h' : 0 });
@@ -95,7 +101,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes, { database, sandbox: deps.sandbox });
   await app.register(accountRoutes, { rules });
   await app.register(mailPlugin, { mail: config.mail, publicUrl: config.publicUrl, production: config.production });
-  await app.register(signInThrottlePlugin, { redis: deps.redis });
+  await app.register(signInThrottlePlugin, { redis: deps.redis, keyPrefix: config.redisKeyPrefix });
   await app.register(authRoutes, { db: database.db, sessionPolicy, rateLimits, rules });
   await app.register(accountRecoveryRoutes, { db: database.db, rateLimits, rules });
   await app.register(accountSettingsRoutes, { db: database.db, rules });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { parseWebConfig } from '../../src/config/web-config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -26,6 +26,8 @@ export interface WebAppOptions {
   redisUrl?: string;
   /** Extra environment variables, as the operator would set them. */
   env?: Record<string, string>;
+  /** A pino logger to inspect what the app logs; silent by default. */
+  logger?: FastifyBaseLogger;
 }
 
 /** Builds the real web app on a scratch database and listens on a free loopback port. */
@@ -47,7 +49,7 @@ export async function startWebApp(options: WebAppOptions = {}): Promise<RunningW
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
   redis?.on('error', () => undefined);
   const sandbox = createSandboxClient({ baseUrl: config.sandboxUrl, secret: config.sandboxSecret, timeoutMs: config.sandboxTimeoutMs });
-  const app = await buildApp({ config, database, sandbox, content: await loadContent(config.contentDir), plans: await loadPlans(config.contentDir), redis });
+  const app = await buildApp({ config, database, sandbox, content: await loadContent(config.contentDir), plans: await loadPlans(config.contentDir), redis, logger: options.logger });
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

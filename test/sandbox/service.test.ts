@@ -1,7 +1,7 @@
 /**
  * The sandbox service's HTTP contract, against the real service and every
  * backend that works on this host: the shared secret, healthz, limits that a
- * request may only lower, validation errors and the busy answer.
+ * request may only lower, validation errors and the 503 busy response.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { startSandboxService, type RunningSandbox } from '../helpers/sandbox-ser
 /** Time on top of a run's wall limit for process start, kill and the HTTP round trip. */
 const MARGIN_MS = 3_000;
 
-/** The service's configured limits in these tests: lower than the defaults, so limit cases end quickly. */
+/** Limits the service is configured with in these tests, lower than the defaults so limit cases end quickly. */
 const CONFIGURED_LIMITS: RunLimits = { ...DEFAULT_RUN_LIMITS, wallMs: 2_000, maxOutputBytes: 4_096 };
 
 const backends = await listUsableBackends();
@@ -48,7 +48,7 @@ async function getHealth(service: RunningSandbox): Promise<HttpAnswer<{ status: 
   return { status: response.status, headers: response.headers, body: (await response.json()) as never };
 }
 
-/** Checks the documented error shape: only `error`, with a snake_case code and a plain message. */
+/** Asserts the documented error shape: only `error`, with the expected code and a message without a stack trace. */
 function assertErrorShape(body: ErrorBody, code: string | RegExp): void {
   assert.deepEqual(Object.keys(body), ['error']);
   if (typeof code === 'string') assert.equal(body.error.code, code);
@@ -58,7 +58,7 @@ function assertErrorShape(body: ErrorBody, code: string | RegExp): void {
   assert.doesNotMatch(body.error.message, /\n\s+at /, 'the message contains a stack trace');
 }
 
-/** The Python version each backend must report: Debian's python3, or the one Pyodide was built from. */
+/** Returns the Python version a backend must report: Debian's python3, or the one Pyodide was built from. */
 function expectedPythonVersion(backend: BackendName): string {
   if (backend === 'bubblewrap') {
     const probe = spawnSync('/usr/bin/python3', ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], { encoding: 'utf8', timeout: 10_000 });
@@ -214,10 +214,10 @@ for (const backend of backends) {
     describe('request validation', () => {
       const invalidBodies: Array<{ name: string; body: unknown }> = [
         { name: 'a missing code', body: { stdin: '' } },
-        { name: 'code that is not a string', body: { code: 42 } },
-        { name: 'stdin that is not a string', body: { code: 'print(1)', stdin: ['a'] } },
-        { name: 'an unknown field', body: { code: 'print(1)', cwd: '/' } },
-        { name: 'an unknown limit', body: { code: 'print(1)', limits: { networkBytes: 1 } } },
+        { name: 'code that is an object', body: { code: { source: 'print(1)' } } },
+        { name: 'stdin that is an object', body: { code: 'print(1)', stdin: { text: 'a' } } },
+        { name: 'limits that are not an object', body: { code: 'print(1)', limits: 'fast' } },
+        { name: 'a body that is an array', body: [{ code: 'print(1)' }] },
         { name: 'a zero wallMs', body: { code: 'print(1)', limits: { wallMs: 0 } } },
         { name: 'a negative memoryBytes', body: { code: 'print(1)', limits: { memoryBytes: -1 } } },
         { name: 'a wallMs that is not a number', body: { code: 'print(1)', limits: { wallMs: 'slow' } } },

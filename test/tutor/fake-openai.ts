@@ -32,10 +32,14 @@ export interface FakeOpenAi {
   mode: FakeMode;
   /** Pieces of the answer in `answer` mode, one SSE chunk each. */
   replyPieces: string[];
+  /** Headers sent with 429 and 500 answers; the default asks the client to retry after 1 ms. */
+  retryHeaders: Record<string, string>;
   /** Text of upstream error bodies; tests check that it never reaches the learner. */
   readonly upstreamSecret: string;
   /** Resolves the next time a caller closes a streaming response before it finished. */
   nextClientDisconnect(): Promise<void>;
+  /** Resolves when the next chat completions request has been received. */
+  nextRequest(): Promise<void>;
   /** Joins every message the latest request carried, for searching the prompt. */
   lastPrompt(): string;
   close(): Promise<void>;
@@ -47,12 +51,15 @@ const ENDLESS_CHUNK_INTERVAL_MS = 5;
 /** Starts the fake on a free loopback port. */
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const disconnectWaiters: Array<() => void> = [];
+  const requestWaiters: Array<() => void> = [];
   const fake: Omit<FakeOpenAi, 'baseUrl' | 'close'> = {
     requests: [],
     mode: 'answer',
     replyPieces: ['Look at ', 'line 2: ', '`nmae` is not defined.'],
+    retryHeaders: { 'retry-after-ms': '1' },
     upstreamSecret: UPSTREAM_SECRET,
     nextClientDisconnect: () => new Promise<void>((resolve) => { disconnectWaiters.push(resolve); }),
+    nextRequest: () => new Promise<void>((resolve) => { requestWaiters.push(resolve); }),
     lastPrompt: () => (fake.requests.at(-1)?.body.messages ?? []).map((message) => message.content).join('\n'),
   };
 
@@ -69,13 +76,13 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReceivedRequest['body'];
     fake.requests.push({ authorization: request.headers.authorization, body });
+    requestWaiters.splice(0).forEach((resolve) => resolve());
 
     switch (fake.mode) {
       case 'answer': return body.stream ? streamPieces(response, fake.replyPieces, body.model) : sendCompletion(response, fake.replyPieces.join(''), body.model);
       case 'status-401': return sendJson(response, 401, upstreamError('invalid_api_key'));
-      // retry-after-ms keeps the client's retries fast; the client reads it before its own backoff.
-      case 'status-429': return sendJson(response, 429, upstreamError('rate_limit_exceeded'), { 'retry-after-ms': '1' });
-      case 'status-500': return sendJson(response, 500, upstreamError('server_error'), { 'retry-after-ms': '1' });
+      case 'status-429': return sendJson(response, 429, upstreamError('rate_limit_exceeded'), fake.retryHeaders);
+      case 'status-500': return sendJson(response, 500, upstreamError('server_error'), fake.retryHeaders);
       case 'slow': return;
       case 'stall': return startStream(response, body.model, ['Thinking']);
       case 'cut-off': return cutOffStream(response, body.model);

@@ -13,7 +13,8 @@ describe(`learner flow over HTTP (${backendName} sandbox)`, () => {
 
   before(async () => {
     sandbox = await startSandboxService(backendName!);
-    web = await startWebApp({ sandboxUrl: sandbox.url, sandboxSecret: sandbox.secret });
+    // Every test signs up from 127.0.0.1, so the per-IP sign-up limit is raised here.
+    web = await startWebApp({ sandboxUrl: sandbox.url, sandboxSecret: sandbox.secret, env: { AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '1000' } });
   });
   after(async () => {
     await web?.close();

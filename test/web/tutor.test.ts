@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DEFAULT_TUTOR_MODEL, parseTutorConfig } from '../../src/config/tutor-config.js';
+import { DEFAULT_TUTOR_MODEL } from '../../src/config/tutor-config.js';
 import { loadContent, loadPlans } from '../../src/learning/content/index.js';
 import type { Lesson } from '../../src/learning/types.js';
 import { htmlToText } from '../../src/tutor/lesson-text.js';
@@ -14,6 +14,8 @@ const content = await loadContent(CONTENT_DIR);
 const plans = await loadPlans(CONTENT_DIR);
 const FREE_DAILY_LIMIT = plans.getPlan('free')!.tutorDailyLimit;
 const MAX_RETRIES = 1;
+/** Large enough that an endless upstream answer is never cut by the length cap during a test. */
+const MAX_ANSWER_TOKENS = 8_000;
 
 /** Environment that points the app at the fake and keeps other limits out of the way. */
 function tutorEnv(fake: FakeOpenAi): Record<string, string> {
@@ -22,6 +24,7 @@ function tutorEnv(fake: FakeOpenAi): Record<string, string> {
     OPENAI_BASE_URL: fake.baseUrl,
     TUTOR_TIMEOUT_MS: '300',
     TUTOR_MAX_RETRIES: String(MAX_RETRIES),
+    TUTOR_MAX_ANSWER_TOKENS: String(MAX_ANSWER_TOKENS),
     TUTOR_REQUESTS_PER_MINUTE_PER_USER: '1000',
     AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '1000',
   };
@@ -68,6 +71,7 @@ describe('POST /api/tutor', () => {
   beforeEach(() => {
     fake.mode = 'answer';
     fake.requests.length = 0;
+    fake.retryHeaders = { 'retry-after-ms': '1' };
   });
 
   it('sends the server-loaded lesson, code and output upstream', async () => {
@@ -91,7 +95,7 @@ describe('POST /api/tutor', () => {
     assert.equal(received.authorization, 'Bearer test');
     assert.equal(received.body.model, DEFAULT_TUTOR_MODEL);
     assert.equal(received.body.stream, true);
-    assert.equal(received.body.max_tokens, parseTutorConfig({}).maxAnswerTokens);
+    assert.equal(received.body.max_tokens, MAX_ANSWER_TOKENS);
     assert.equal(received.body.messages[0]!.role, 'system');
     assert.ok(prompt.includes(`Lesson: ${lesson.title}`));
     assert.ok(prompt.includes(htmlToText(lesson.bodyHtml).split('\n')[0]!));
@@ -150,6 +154,17 @@ describe('POST /api/tutor', () => {
     });
   }
 
+  it('ignores an upstream Retry-After of an hour', { timeout: 20_000 }, async () => {
+    const client = await signedInClient(web);
+    fake.mode = 'status-429';
+    fake.retryHeaders = { 'retry-after': '3600' };
+
+    const response = await client.request('POST', '/api/tutor', { message: 'Hello?' });
+    assert.equal(response.status, 503);
+    assert.equal(response.body.error.code, 'tutor_busy');
+    assert.equal(fake.requests.length, 1 + MAX_RETRIES);
+  });
+
   it('answers an upstream failure before any text with 503 on a stream request', async () => {
     const client = await signedInClient(web);
     fake.mode = 'status-429';
@@ -185,29 +200,35 @@ describe('POST /api/tutor', () => {
     assert.equal(events.at(-1)!.data.error.code, 'tutor_unavailable');
   });
 
-  it('aborts the upstream request when the client disconnects', { timeout: 20_000 }, async () => {
-    const client = await signedInClient(web);
-    const token = await client.fetchCsrfToken();
-    fake.mode = 'endless';
-    const upstreamClosed = fake.nextClientDisconnect();
+  for (const [label, accept] of [['streaming', 'text/event-stream'], ['JSON', 'application/json']] as const) {
+    it(`aborts upstream when a ${label} client disconnects`, { timeout: 20_000 }, async () => {
+      const client = await signedInClient(web);
+      const token = await client.fetchCsrfToken();
+      fake.mode = 'endless';
+      const upstreamReached = fake.nextRequest();
+      const upstreamClosed = fake.nextClientDisconnect();
 
-    const abort = new AbortController();
-    const cookies = ['lp_session', 'lp_csrf'].map((name) => `${name}=${client.cookie(name)}`).join('; ');
-    const response = await fetch(`${web.baseUrl}/api/tutor`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-csrf-token': token, cookie: cookies },
-      body: JSON.stringify({ message: 'Count forever' }),
-      signal: abort.signal,
+      const abort = new AbortController();
+      const cookies = ['lp_session', 'lp_csrf'].map((name) => `${name}=${client.cookie(name)}`).join('; ');
+      const response = fetch(`${web.baseUrl}/api/tutor`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, 'x-csrf-token': token, cookie: cookies },
+        body: JSON.stringify({ message: 'Count forever' }),
+        signal: abort.signal,
+      });
+      response.catch(() => undefined);
+      if (accept === 'text/event-stream') {
+        const first = await (await response).body!.getReader().read();
+        assert.match(new TextDecoder().decode(first.value), /event: delta/);
+      } else {
+        await upstreamReached;
+      }
+
+      abort.abort();
+      await upstreamClosed;
+      assert.equal(fake.requests.length, 1);
     });
-    assert.equal(response.status, 200);
-    const reader = response.body!.getReader();
-    const first = await reader.read();
-    assert.match(new TextDecoder().decode(first.value), /event: delta/);
-
-    abort.abort();
-    await upstreamClosed;
-    assert.equal(fake.requests.length, 1);
-  });
+  }
 
   it('rejects a message over 500 characters with 400', async () => {
     const client = await signedInClient(web);
@@ -311,10 +332,11 @@ describe('POST /api/tutor', () => {
 });
 
 describe('tutor without an API key', () => {
+  const REQUESTS_PER_MINUTE = 2;
   let web: RunningWebApp;
 
   before(async () => {
-    web = await startWebApp({ env: { AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '1000' } });
+    web = await startWebApp({ env: { AUTH_ATTEMPTS_PER_MINUTE_PER_IP: '1000', TUTOR_REQUESTS_PER_MINUTE_PER_USER: String(REQUESTS_PER_MINUTE) } });
   });
   after(async () => {
     await web?.close();
@@ -330,5 +352,17 @@ describe('tutor without an API key', () => {
     const quota = await client.request('GET', '/api/tutor/quota');
     assert.equal(quota.status, 503);
     assert.equal(quota.body.error.message, 'The tutor is not configured on this server.');
+  });
+
+  it('throttles questions past the per-minute limit with 429', async () => {
+    const client = await signedInClient(web);
+    for (let count = 0; count < REQUESTS_PER_MINUTE; count += 1) {
+      assert.equal((await client.request('POST', '/api/tutor', { message: 'Hello?' })).status, 503);
+    }
+
+    const throttled = await client.request('POST', '/api/tutor', { message: 'Hello?' });
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.body.error.code, 'rate_limited');
+    assert.ok(Number(throttled.headers.get('retry-after')) > 0);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The IPN listener's logic, apart from HTTP. Order matters: the message is put on
  * the ledger, then verified with PayPal, and only a VERIFIED message is read for
- * meaning. A message PayPal calls INVALID was not sent by PayPal; it is recorded
- * and answered 200, because a retry would be answered INVALID again.
+ * meaning. A message PayPal calls INVALID was not sent by PayPal. It is recorded
+ * and gets 200, because PayPal would return INVALID for a retry too.
  */
 import { recordNotificationReceived, recordNotificationResult, type LedgerDetails } from '../ledger.js';
 import type { NotificationOutcome } from '../notification-outcome.js';
@@ -22,7 +22,7 @@ interface HandledMessage {
   details?: LedgerDetails;
 }
 
-/** Records, verifies and acts on one IPN message; returns how the route should answer. */
+/** Records, verifies and acts on one IPN message; returns the reply the route sends. */
 export async function handleIpnMessage(context: PaymentContext & { verifier: IpnVerifier }, input: { rawBody: Buffer; ip: string | null }): Promise<NotificationReply> {
   const { db } = context;
   const rawPayload = isPrintableAscii(input.rawBody) ? input.rawBody.toString('ascii') : `base64:${input.rawBody.toString('base64')}`;
@@ -106,13 +106,13 @@ async function reverse(context: PaymentContext, fields: IpnFields, status: 'refu
   return { outcome };
 }
 
-async function endSubscriptionFor(context: PaymentContext, fields: IpnFields, how: 'cancelled' | 'expired'): Promise<HandledMessage> {
+async function endSubscriptionFor(context: PaymentContext, fields: IpnFields, ending: 'cancelled' | 'expired'): Promise<HandledMessage> {
   const subscriptionId = fields.get('subscr_id');
   if (!isPaypalId(subscriptionId)) return rejected('a subscription message needs subscr_id');
-  return { outcome: await endSubscription(context.db, subscriptionId, how) };
+  return { outcome: await endSubscription(context.db, subscriptionId, ending) };
 }
 
-/** The ledger columns as the message states them, before anything is verified. */
+/** Collects the ledger columns as the message states them, before anything is verified. */
 function describeClaims(fields: IpnFields): LedgerDetails {
   return {
     notificationId: clip(fields.get('txn_id') ?? fields.get('subscr_id')),

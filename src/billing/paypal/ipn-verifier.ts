@@ -13,9 +13,9 @@ const POSTBACK_PREFIX = Buffer.from('cmd=_notify-validate&', 'ascii');
 
 /**
  * Creates a verifier for PayPal's IPN postback: the message, unchanged byte for
- * byte, prefixed with `cmd=_notify-validate&`. PayPal answers exactly VERIFIED or
- * INVALID. Anything else (an error status, another body, a redirect, no answer
- * within `timeoutMs`) means the check could not be made, never that it passed.
+ * byte, prefixed with `cmd=_notify-validate&`. PayPal returns exactly VERIFIED or
+ * INVALID. Any other outcome (an error status, another body, a redirect, no
+ * response within `timeoutMs`) means the check could not be made, never that it passed.
  */
 export function createIpnVerifier(options: { url: URL; timeoutMs: number }): IpnVerifier {
   return {
@@ -36,15 +36,15 @@ export function createIpnVerifier(options: { url: URL; timeoutMs: number }): Ipn
         return { result: 'unavailable', reason: describeFetchError(error) };
       }
 
-      if (response.status !== 200) return { result: 'unavailable', reason: `the verifier answered HTTP ${response.status}` };
+      if (response.status !== 200) return { result: 'unavailable', reason: `the verifier returned HTTP ${response.status}` };
       if (text === 'VERIFIED') return { result: 'verified' };
       if (text === 'INVALID') return { result: 'invalid' };
-      return { result: 'unavailable', reason: 'the verifier answered neither VERIFIED nor INVALID' };
+      return { result: 'unavailable', reason: 'the verifier returned neither VERIFIED nor INVALID' };
     },
   };
 }
 
-/** A short description of a failed call to PayPal, without the request body. */
+/** Describes a failed call to PayPal in a short phrase, without the request body. */
 export function describeFetchError(error: unknown): string {
   const name = (error as { name?: string } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return 'the call to PayPal timed out';

@@ -42,8 +42,8 @@ interface CachedToken {
 }
 
 /**
- * Creates a client that signs in with OAuth2 client credentials and keeps the
- * access token until shortly before it expires; concurrent callers share one
+ * Creates a client that signs in with OAuth2 client credentials. It keeps the
+ * access token until shortly before it expires, and concurrent callers share one
  * token request.
  */
 export function createPaypalRestClient(options: PaypalRestOptions): PaypalRestClient {
@@ -111,13 +111,13 @@ async function readVerification(response: Response): Promise<WebhookVerification
   }
   if (response.status !== 200) {
     await response.body?.cancel();
-    return { result: 'unavailable', reason: `the signature check answered HTTP ${response.status}` };
+    return { result: 'unavailable', reason: `the signature check returned HTTP ${response.status}` };
   }
 
   const body = await response.json().catch(() => null) as { verification_status?: unknown } | null;
   if (body?.verification_status === 'SUCCESS') return { result: 'verified' };
   if (body?.verification_status === 'FAILURE') return { result: 'invalid' };
-  return { result: 'unavailable', reason: 'the signature check answered neither SUCCESS nor FAILURE' };
+  return { result: 'unavailable', reason: 'the signature check returned neither SUCCESS nor FAILURE' };
 }
 
 async function requestToken(options: PaypalRestOptions): Promise<CachedToken> {
@@ -131,12 +131,12 @@ async function requestToken(options: PaypalRestOptions): Promise<CachedToken> {
   });
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw new PaypalUnavailableError(`the OAuth token request answered HTTP ${response.status}; check PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET`);
+    throw new PaypalUnavailableError(`the OAuth token request returned HTTP ${response.status}; check PAYPAL_CLIENT_ID and PAYPAL_CLIENT_SECRET`);
   }
 
   const body = await response.json().catch(() => null) as { access_token?: unknown; expires_in?: unknown } | null;
   if (typeof body?.access_token !== 'string' || body.access_token === '' || typeof body.expires_in !== 'number') {
-    throw new PaypalUnavailableError('the OAuth token answer has no access_token or expires_in');
+    throw new PaypalUnavailableError('the OAuth token response has no access_token or expires_in');
   }
   return { accessToken: body.access_token, expiresAtMs: Date.now() + body.expires_in * 1000 };
 }

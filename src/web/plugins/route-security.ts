@@ -10,8 +10,11 @@ import type { RateLimitRule, RateLimits } from '../guards/rate-limits.js';
  */
 export interface RouteSecurity {
   access: 'public' | 'signed-in';
-  /** 'token': x-csrf-token header required; 'safe-method': GET/HEAD only, changes nothing. */
-  csrf: 'token' | 'safe-method';
+  /**
+   * 'token': x-csrf-token header required; 'safe-method': GET/HEAD only, changes nothing;
+   * 'verified-sender': a server-to-server notification whose handler confirms the sender with PayPal.
+   */
+  csrf: 'token' | 'safe-method' | 'verified-sender';
   /** Limits counted per client IP and, for signed-in routes, per account. */
   rateLimits: { perIp?: RateLimitRule; perUser?: RateLimitRule };
 }
@@ -47,7 +50,9 @@ export const routeSecurityPlugin = fp(async (app: FastifyInstance, options: { ra
     for (const method of methods) securedRoutes.push({ method, url: route.url, security });
   });
 
-  app.addHook('preHandler', async (request) => {
+  // onRequest: the checks run before the body is read or validated, so a forged or
+  // over-limit request costs no parsing and learns nothing from validation errors.
+  app.addHook('onRequest', async (request) => {
     const security = request.routeOptions.config.security;
     if (!security) return;
 

@@ -21,8 +21,8 @@ export interface PyodideBackendOptions {
 const DEFAULT_POOL_SIZE = 2;
 
 /**
- * Loading takes about 2 s of CPU on an idle core; the margin covers a host whose
- * cores are busy with runs and other children loading.
+ * Loading takes about 2 s of CPU on an idle core. The margin covers a host whose
+ * cores are busy with runs and with other children loading.
  */
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
 
@@ -80,12 +80,14 @@ export class PyodideBackend implements SandboxBackend {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // Closing the pool first also ends a start() that still waits for its first child.
+    const closing = this.#closePool();
     await this.#starting?.catch(() => {});
-    await this.#closePool();
+    await closing;
   }
 
   async #startPool(): Promise<void> {
-    const launch = buildChildLaunch(resolvePyodideFolder(), childFolder(), this.#limits.memoryBytes);
+    const launch = buildChildLaunch(resolvePyodideFolder(), childFolder(), this.#limits);
     const pool = new ChildPool({ size: this.#poolSize, launch, readyTimeoutMs: this.#readyTimeoutMs });
     this.#pool = pool;
     this.#version = await pool.start();

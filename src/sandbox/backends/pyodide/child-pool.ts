@@ -14,7 +14,7 @@ export interface ChildPoolOptions {
   readyTimeoutMs: number;
 }
 
-/** Start failures in a row after which waiting runs are told the backend is broken. */
+/** Start failures in a row after which the waiting runs receive the error. */
 const MAX_START_FAILURES_IN_A_ROW = 3;
 
 interface Waiter {
@@ -86,12 +86,12 @@ export class ChildPool {
 
   /**
    * Starts children until the idle and starting ones cover the pool size plus
-   * the waiting runs, with at most `size` starting at once: each start costs
-   * about two seconds of CPU, so a burst of runs must not start a burst of them.
+   * the waiting runs. At most `size` start at once, because each start costs
+   * about two seconds of CPU and a burst of runs must not start a burst of them.
    */
   #fill(): void {
-    const wanted = () => this.#options.size + this.#waiters.filter((waiter) => waiter.takesChild).length;
-    while (!this.#closed && this.#idle.length + this.#starting.size < wanted() && this.#starting.size < this.#options.size) {
+    const target = () => this.#options.size + this.#waiters.filter((waiter) => waiter.takesChild).length;
+    while (!this.#closed && this.#idle.length + this.#starting.size < target() && this.#starting.size < this.#options.size) {
       this.#startChild();
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Capture of a run's stdout or stderr in the parent, cut at `maxOutputBytes`.
- * The child already stops at that cap; this cap holds even if it does not.
+ * The child already stops at that cap, and this cap applies even if it does not.
  */
 
 const utf8 = new TextDecoder('utf-8');
@@ -24,12 +24,12 @@ export class OutputCapture {
   /** Keeps `bytes` up to the limit; returns false when some of them were dropped. */
   append(bytes: Buffer): boolean {
     const roomBytes = this.#maxBytes - this.#keptBytes;
-    const kept = bytes.length > roomBytes ? bytes.subarray(0, roomBytes) : bytes;
-    if (kept.length > 0) {
-      this.#chunks.push(kept);
-      this.#keptBytes += kept.length;
+    const accepted = bytes.length > roomBytes ? bytes.subarray(0, roomBytes) : bytes;
+    if (accepted.length > 0) {
+      this.#chunks.push(accepted);
+      this.#keptBytes += accepted.length;
     }
-    if (kept.length < bytes.length) this.#cut = true;
+    if (accepted.length < bytes.length) this.#cut = true;
     return !this.#cut;
   }
 
@@ -50,8 +50,14 @@ function completeUtf8Length(bytes: Buffer): number {
     const byte = bytes[bytes.length - back] ?? 0;
     if ((byte & 0xc0) === 0x80) continue;
 
-    const sequenceLength = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return sequenceLength > back ? bytes.length - back : bytes.length;
+    return utf8SequenceLength(byte) > back ? bytes.length - back : bytes.length;
   }
   return bytes.length;
+}
+
+function utf8SequenceLength(leadByte: number): number {
+  if (leadByte >= 0xf0) return 4;
+  if (leadByte >= 0xe0) return 3;
+  if (leadByte >= 0xc0) return 2;
+  return 1;
 }

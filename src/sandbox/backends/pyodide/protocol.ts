@@ -19,7 +19,7 @@ export interface ChildRequest {
   limits: ChildLimits;
 }
 
-/** Which limit a child stopped itself at. */
+/** The limit at which a child stopped itself. */
 export type ChildLimitName = 'cpu' | 'memory' | 'output';
 
 export type ChildMessage =

@@ -1,10 +1,10 @@
 /**
- * Turns how a child's run ended into the RunResult the browser sees.
+ * Turns the end of a child's run into the RunResult that the browser receives.
  */
 import type { RunResult, RunStatus } from '../../types.js';
 import type { ChildLimitName } from './protocol.js';
 
-/** How a run ended, as the parent saw it. */
+/** The end of a run, as the parent observed it. */
 export type RunEnding =
   | { kind: 'exited'; exitCode: number; uncaught: string | null }
   | { kind: 'limit'; limit: ChildLimitName }
@@ -13,7 +13,7 @@ export type RunEnding =
   | { kind: 'heap' }
   | { kind: 'failed'; message: string };
 
-/** What the run printed, already cut to the output limit. */
+/** Output of the run, already cut to the output limit. */
 export interface CapturedOutput {
   stdout: string;
   stderr: string;

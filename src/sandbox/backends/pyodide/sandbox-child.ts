@@ -12,7 +12,7 @@ import { OutputCapture } from './output-capture.js';
 import { LineSplitter, parseChildMessage, type ChildMessage, type ChildRequest } from './protocol.js';
 import { resultOfRun, resultWithoutChild, type RunEnding } from './run-outcome.js';
 
-/** What one run needs from the backend. */
+/** Input of one run. */
 export interface ChildRunInput {
   code: string;
   stdin: string;
@@ -28,7 +28,7 @@ const MAX_LINE_BYTES = 4 * 1024 * 1024;
 /** Bytes of the child's own stderr kept to tell a heap exhaustion from other crashes. */
 const MAX_DIAGNOSTIC_BYTES = 16 * 1024;
 
-/** What V8 prints when a child passes --max-old-space-size. */
+/** V8's message when a child passes --max-old-space-size. */
 const HEAP_EXHAUSTED = /JavaScript heap out of memory|Reached heap limit/;
 
 type ChildState = 'starting' | 'idle' | 'running' | 'finished';

@@ -14,9 +14,9 @@ import { AppError, errors, type ErrorBody } from '../../errors.js';
 import type { RateLimitRules } from '../limits.js';
 import { RUN_BODY_LIMIT_BYTES } from './run.js';
 
-/** Longest question, counted in Unicode code points so emoji count as one character each. */
+/** Maximum question length, counted in Unicode code points so that an emoji counts as one character. */
 export const MAX_TUTOR_MESSAGE_CHARS = 500;
-/** Longest stdout or stderr of the last run the page may send; the prompt keeps less. */
+/** Maximum length of the last run's stdout or stderr in a request; the prompt keeps less of each. */
 export const MAX_LAST_RUN_OUTPUT_CHARS = 20_000;
 
 const LessonIdField = Type.String({ minLength: 1, maxLength: 100 });
@@ -45,7 +45,7 @@ export interface TutorRouteOptions {
   maxCodeChars: number;
 }
 
-/** The AI tutor: questions answered by an OpenAI-compatible model, with a daily quota per plan and stored conversations. */
+/** Registers the AI tutor routes: questions to an OpenAI-compatible model, the daily quota per plan, and stored conversations. */
 export async function tutorRoutes(app: FastifyInstance, options: TutorRouteOptions): Promise<void> {
   const provider = createTutorProvider(options.tutor);
   const readSecurity = { access: 'signed-in', csrf: 'safe-method', rateLimits: { perIp: options.rules.apiPerIp } } as const;
@@ -56,14 +56,12 @@ export async function tutorRoutes(app: FastifyInstance, options: TutorRouteOptio
     config: { security: { access: 'signed-in', csrf: 'token', rateLimits: { perIp: options.rules.apiPerIp, perUser: options.rules.tutorPerUser } } },
   }, async (request, reply) => {
     const { message, code, lastRun } = request.body;
-    if (message.trim() === '') throw errors.invalidInput({ message: 'must not be empty' });
-    if ([...message].length > MAX_TUTOR_MESSAGE_CHARS) throw errors.messageTooLong(MAX_TUTOR_MESSAGE_CHARS);
-    if (code !== undefined && code.length > options.maxCodeChars) throw errors.invalidInput({ code: `must be at most ${options.maxCodeChars} characters` });
+    checkQuestionLengths(message, code, options.maxCodeChars);
     const lesson = findAllowedLesson(app, request, request.body.lessonId);
     if (!provider) throw errors.tutorNotConfigured();
 
     const upstreamAbort = new AbortController();
-    // A learner who presses Stop or closes the page closes the connection; the upstream request stops with it.
+    // Pressing Stop or closing the page closes the connection, and the upstream request stops with it.
     reply.raw.on('close', () => { if (!reply.raw.writableFinished) upstreamAbort.abort(); });
 
     const deps: TutorDependencies = { db: options.db, provider, maxAnswerTokens: options.tutor.maxAnswerTokens, log: request.log };
@@ -109,7 +107,13 @@ export async function tutorRoutes(app: FastifyInstance, options: TutorRouteOptio
   });
 }
 
-/** The lesson named by the client, loaded from the server's catalogue; 404 when unknown, 403 when the plan lacks it. */
+function checkQuestionLengths(message: string, code: string | undefined, maxCodeChars: number): void {
+  if (message.trim() === '') throw errors.invalidInput({ message: 'must not be empty' });
+  if ([...message].length > MAX_TUTOR_MESSAGE_CHARS) throw errors.messageTooLong(MAX_TUTOR_MESSAGE_CHARS);
+  if (code !== undefined && code.length > maxCodeChars) throw errors.invalidInput({ code: `must be at most ${maxCodeChars} characters` });
+}
+
+/** Loads the lesson named by the client from the server's catalogue; throws 404 when unknown and 403 when the plan lacks it. */
 function findAllowedLesson(app: FastifyInstance, request: FastifyRequest, lessonId: string | undefined): Lesson | null {
   if (lessonId === undefined) return null;
 
@@ -145,7 +149,7 @@ function toHttpError(error: unknown, log: FastifyBaseLogger): unknown {
   }
   if (error instanceof TutorAbortedError) {
     log.info('tutor request aborted by the client');
-    // Nobody is left to read this answer; it only ends the request.
+    // The client has disconnected, so this error only ends the request.
     return errors.tutorUnavailable();
   }
   return error;
@@ -174,7 +178,11 @@ async function streamAnswer(reply: FastifyReply, answer: TutorAnswer, log: Fasti
   reply.send(events);
 
   try {
-    for await (const text of answer.pieces) writeEvent(events, 'delta', { text });
+    for await (const text of answer.pieces) {
+      // Leaving the loop closes the upstream request, in case the close event has not aborted it yet.
+      if (events.destroyed) break;
+      writeEvent(events, 'delta', { text });
+    }
     writeEvent(events, 'done', { remaining: answer.remaining });
   } catch (error) {
     writeEvent(events, 'error', toStreamErrorBody(error, log));

@@ -14,49 +14,50 @@ import vm from 'node:vm';
  * Node 20's permission model does not cover the network. Every socket API of
  * Node (http, https, fetch, WebSocket clients, tls) ends in these functions,
  * and built-in modules are singletons, so code that later imports them gets
- * the refusing versions too.
+ * the throwing versions too.
  */
-export function refuseNetworkUse() {
-  net.Socket.prototype.connect = refuseNetwork;
-  net.Server.prototype.listen = refuseNetwork;
-  dgram.Socket.prototype.bind = refuseNetwork;
-  dgram.Socket.prototype.send = refuseNetwork;
-  dgram.Socket.prototype.connect = refuseNetwork;
+export function disableNetworkFunctions() {
+  net.Socket.prototype.connect = throwNetworkDisabled;
+  net.Server.prototype.listen = throwNetworkDisabled;
+  dgram.Socket.prototype.bind = throwNetworkDisabled;
+  dgram.Socket.prototype.send = throwNetworkDisabled;
+  dgram.Socket.prototype.connect = throwNetworkDisabled;
   // DNS queries leave the host even without a connection, so they can carry data out.
   for (const name of ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveTxt', 'reverse']) {
-    dns[name] = refuseNetwork;
-    dns.promises[name] = refuseNetwork;
+    dns[name] = throwNetworkDisabled;
+    dns.promises[name] = throwNetworkDisabled;
   }
-  dns.Resolver.prototype.resolve = refuseNetwork;
-  dns.promises.Resolver.prototype.resolve = refuseNetwork;
+  dns.Resolver.prototype.resolve = throwNetworkDisabled;
+  dns.promises.Resolver.prototype.resolve = throwNetworkDisabled;
   // The inspector would listen on a port and run any code sent to it.
-  inspector.open = refuseNetwork;
+  inspector.open = throwNetworkDisabled;
 }
 
-function refuseNetwork() {
+function throwNetworkDisabled() {
   throw new Error('Network access is disabled in this sandbox.');
 }
 
 /**
  * Emscripten turns Python sockets into WebSocket connections made with the `ws`
  * package. The permission model already stops `require('ws')`, but listen()
- * does not expect that and crashes the interpreter. Refusing here makes
+ * does not expect that and crashes the interpreter. Failing here instead makes
  * connect(), listen() and UDP sends fail with EACCES, which Python raises as
  * PermissionError.
  */
-export function refuseEmscriptenSockets(module) {
+export function disableEmscriptenSockets(module) {
   const socketOps = module.SOCKFS.websocket_sock_ops;
-  const refuse = () => {
+  const throwAccessDenied = () => {
     throw new module.FS.ErrnoError(module.ERRNO_CODES.EACCES);
   };
-  socketOps.createPeer = refuse;
-  socketOps.listen = refuse;
+  socketOps.createPeer = throwAccessDenied;
+  socketOps.listen = throwAccessDenied;
 }
 
 /**
- * The permission model disables process.binding(), but Pyodide's NODEFS setup
- * reads the file-system constants through it while loading. This answers that
- * one question and nothing else; `restore` puts the original back.
+ * Replaces process.binding() with a function that returns the file-system
+ * constants and nothing else. The permission model disables process.binding(),
+ * but Pyodide's NODEFS setup reads those constants through it while loading.
+ * The returned function puts the original back.
  */
 export function answerFsConstantsBinding(hostProcess) {
   const original = hostProcess.binding;
@@ -123,12 +124,12 @@ export function stripHostGlobals() {
  */
 export function disableCodeLoading() {
   for (const name of ['runInThisContext', 'runInNewContext', 'runInContext', 'compileFunction', 'createContext']) {
-    vm[name] = refuseCodeLoading;
+    vm[name] = throwCodeLoadingDisabled;
   }
-  vm.Script = refuseCodeLoading;
+  vm.Script = throwCodeLoadingDisabled;
 }
 
-function refuseCodeLoading() {
+function throwCodeLoadingDisabled() {
   throw new Error('Loading code is disabled in this sandbox.');
 }
 

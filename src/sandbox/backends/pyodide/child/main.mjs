@@ -1,7 +1,7 @@
 /**
  * Entry of one Pyodide sandbox child process. It loads one interpreter, cuts
  * every route from Python to the JavaScript host, reports `ready`, serves
- * exactly one run and exits. The parent (../child-process.ts) starts it with
+ * exactly one run and exits. The parent (../sandbox-child.ts) starts it with
  * an empty environment under Node's permission model; ../index.ts lists the layers.
  *
  * Protocol: one JSON object per line. The parent writes one request line on
@@ -21,9 +21,9 @@ import {
   capWasmMemory,
   disableBuiltinModules,
   disableCodeLoading,
+  disableEmscriptenSockets,
+  disableNetworkFunctions,
   emptyObject,
-  refuseEmscriptenSockets,
-  refuseNetworkUse,
   stripHostGlobals,
 } from './host-hardening.mjs';
 import { createLimitsProbe } from './limits-probe.mjs';
@@ -35,8 +35,8 @@ const RUNNER_PATH = new URL('./runner.py', import.meta.url);
 const RUNNER_FILENAME = '<sandbox runner>';
 /**
  * os.environ of learner code: the bubblewrap backend's variables. Emscripten
- * adds USER, LOGNAME, PWD and `_` unless they are set to undefined, and Pyodide
- * adds LD_LIBRARY_PATH for packages, which this sandbox never loads.
+ * adds USER, LOGNAME, PWD and `_` unless they are set to undefined. Pyodide
+ * adds LD_LIBRARY_PATH after these apply, so runner.py removes that one.
  */
 const LEARNER_ENVIRONMENT = {
   HOME,
@@ -48,12 +48,11 @@ const LEARNER_ENVIRONMENT = {
   LOGNAME: undefined,
   PWD: undefined,
   _: undefined,
-  LD_LIBRARY_PATH: undefined,
 };
 const UNSAFE_BUILTIN_MODULES = ['_pyodide_core', '_ctypes', '_xxsubinterpreters'];
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-/** Exit code the parent reads only when the protocol itself failed. */
+/** Exit code after a failure outside Python; the `failed` message sent before it carries the reason. */
 const EXIT_FAILED = 70;
 
 const STDOUT_FD = 1;
@@ -253,12 +252,12 @@ function runRequest(session, request) {
 }
 
 async function prepareSession(config) {
-  refuseNetworkUse();
+  disableNetworkFunctions();
   const { pyodide, jsGlobals, memory } = await loadInterpreter(config);
   const module = pyodide._module;
 
   disableBuiltinModules(module, UNSAFE_BUILTIN_MODULES);
-  refuseEmscriptenSockets(module);
+  disableEmscriptenSockets(module);
   const runner = loadRunner(pyodide);
   runner.cutBridge();
 
@@ -290,6 +289,8 @@ async function prepareSession(config) {
 async function main() {
   const config = parseArguments(host.argv);
   const requestLine = readRequestLine(host.stdin);
+  // Awaited below; this keeps an early rejection from counting as unhandled while Pyodide loads.
+  requestLine.catch(() => {});
   const session = await prepareSession(config);
   send({ type: 'ready', pythonVersion: session.pythonVersion });
 

@@ -61,6 +61,7 @@ def cut_bridge():
     gc.collect()
     _clear_bridge_references(bridge_types, bridge_ids)
     _disable_constructors(bridge_types)
+    sys.meta_path.insert(0, _BlockedModuleFinder())
     sys.addaudithook(_reject_bridge_events)
 
 
@@ -95,6 +96,46 @@ def _restore_cpython_defaults():
     asyncio.events._set_running_loop(None)
 
     os.environ.pop("LD_LIBRARY_PATH", None)
+    _disable_name_resolution()
+
+
+def _disable_name_resolution():
+    """Make host names unresolvable, as in a sandbox without network.
+
+    Emscripten returns a made-up 172.29.x.x address for every name without
+    asking any server, so a program would believe it had a network.
+    """
+    import _socket
+    import socket
+
+    def failing_lookup(original):
+        def resolve(host, *args, **kwargs):
+            # An empty host means "any address", which needs no lookup.
+            if isinstance(host, (str, bytes)) and host and not _is_numeric_address(host):
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            return original(host, *args, **kwargs)
+
+        return resolve
+
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        wrapped = failing_lookup(getattr(_socket, name))
+        setattr(_socket, name, wrapped)
+        if getattr(socket, name, None) is not None and name != "getaddrinfo":
+            # socket.py copied these from _socket; its getaddrinfo calls _socket's at run time.
+            setattr(socket, name, wrapped)
+
+
+def _is_numeric_address(host):
+    import _socket
+
+    text = host.decode("ascii", "replace") if isinstance(host, bytes) else host
+    for family in (_socket.AF_INET, _socket.AF_INET6):
+        try:
+            _socket.inet_pton(family, text)
+            return True
+        except (OSError, ValueError):
+            pass
+    return False
 
 
 class _TimerOnlySelector(selectors._BaseSelectorImpl):
@@ -138,8 +179,8 @@ def _drop_bridge_modules(bridge_types):
     for module in modules:
         if type(module) in bridge_types:
             continue
-        # Functions of these modules that something still holds would reach
-        # JavaScript through their globals.
+        # Functions of these modules that other objects still reference would
+        # reach JavaScript through their globals.
         vars(module).clear()
 
 
@@ -173,14 +214,25 @@ def _disable_constructors(bridge_types):
     """
     for cls in bridge_types:
         try:
-            cls.__new__ = _refuse_instance
+            cls.__new__ = _raise_no_instances
         except TypeError:
-            # Immutable C types, whose constructors already refuse.
+            # Immutable C types, whose constructors already raise TypeError.
             pass
 
 
-def _refuse_instance(cls, *args, **kwargs):
+def _raise_no_instances(cls, *args, **kwargs):
     raise TypeError(f"cannot create {cls.__name__!r} instances")
+
+
+class _BlockedModuleFinder:
+    """First finder on sys.meta_path: importlib.import_module() raises no audit
+    event, so this gives it the same ModuleNotFoundError as the import statement."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if fullname.partition(".")[0] in BLOCKED_PACKAGES:
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        return None
 
 
 def _reject_bridge_events(event, args):

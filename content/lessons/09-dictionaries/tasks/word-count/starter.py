@@ -1,0 +1,3 @@
+words = input().split()
+counts = {}
+# Count each word, then print every word with its count.

@@ -1,0 +1,3 @@
+name = input()
+price = float(input())
+print(f"{name}: ${price:.2f}")

@@ -1,0 +1,3 @@
+name = input()
+price = float(input())
+# Print the name and the price with two digits after the point.

@@ -1,0 +1,131 @@
+/** Server-rendered billing pages: the price list, the PayPal checkout step and the account's billing page. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { buildCheckoutForm, isPurchasablePlan } from '../../billing/checkout.js';
+import { listEntitlementHistory } from '../../billing/entitlements.js';
+import { listAccountPayments } from '../../billing/ledger.js';
+import type { PaypalConfig } from '../../config/paypal-config.js';
+import type { Db } from '../../db/client.js';
+import type { PlanCatalogue } from '../../learning/content/plans.js';
+import type { RouteSecurity } from '../plugins/route-security.js';
+import type { RateLimitRules } from './limits.js';
+
+export interface BillingPageOptions {
+  db: Db;
+  paypal: Readonly<PaypalConfig> | null;
+  publicUrl: URL;
+  rules: RateLimitRules;
+}
+
+interface PlanCard {
+  id: string;
+  name: string;
+  price: string;
+  currency: string;
+  durationDays: number | null;
+  tutorDailyLimit: number;
+  purchasable: boolean;
+  current: boolean;
+}
+
+/**
+ * Registers GET /pricing, GET /pricing/:planId and GET /account/billing. The
+ * checkout step renders PayPal's form server-side, so buying needs no script;
+ * the CSP's form-action allows PayPal's checkout host.
+ */
+export async function billingPageRoutes(app: FastifyInstance, options: BillingPageOptions): Promise<void> {
+  // The pages only read. Handlers send signed-out visitors to sign in, which serves a browser better than a 401.
+  const security: RouteSecurity = { access: 'public', csrf: 'safe-method', rateLimits: { perIp: options.rules.apiPerIp } };
+
+  app.get<{ Querystring: { checkout?: string } }>('/pricing', { config: { security } }, async (request, reply) => {
+    return reply.view('pricing.njk', {
+      plans: toPlanCards(app.plans, request.user?.plan ?? null),
+      paymentsEnabled: options.paypal !== null,
+      checkoutCancelled: request.query.checkout === 'cancelled',
+      checkout: null,
+      paymentsOff: false,
+    });
+  });
+
+  app.get<{ Params: { planId: string } }>('/pricing/:planId', { config: { security } }, async (request, reply) => {
+    const plan = app.plans.getPlan(request.params.planId);
+    if (!plan) return reply.code(404).view('not-found.njk');
+    if (!isPurchasablePlan(plan)) return reply.redirect('/pricing');
+    if (!request.user) return reply.redirect(`/signin?next=${encodeURIComponent(`/pricing/${plan.id}`)}`);
+
+    // A fresh signed reference per view: the page must not be cached or shared.
+    reply.header('cache-control', 'no-store');
+    return reply.view('pricing.njk', {
+      plans: [],
+      paymentsEnabled: options.paypal !== null,
+      checkoutCancelled: false,
+      paymentsOff: options.paypal === null,
+      checkout: options.paypal
+        ? { plan: toPlanCards(app.plans, request.user.plan).find((card) => card.id === plan.id), form: buildCheckoutForm(options.paypal, options.publicUrl, plan, request.user.id) }
+        : null,
+    });
+  });
+
+  app.get<{ Querystring: { checkout?: string } }>('/account/billing', { config: { security } }, async (request, reply): Promise<FastifyReply> => {
+    if (!request.user) return reply.redirect(`/signin?next=${encodeURIComponent('/account/billing')}`);
+
+    const user = request.user;
+    const [entitlements, payments] = await Promise.all([listEntitlementHistory(options.db, user.id), listAccountPayments(options.db, user.id)]);
+    reply.header('cache-control', 'no-store');
+    return reply.view('profile.njk', {
+      planName: app.plans.getPlan(user.plan)?.name ?? user.plan,
+      planExpiresAt: user.planExpiresAt,
+      checkoutReturned: request.query.checkout === 'complete',
+      entitlements: entitlements.map((row) => ({
+        planName: app.plans.getPlan(row.planId)?.name ?? row.planId,
+        source: row.source === 'paypal' ? 'PayPal' : 'Granted by the site team',
+        startsAt: formatDate(row.startsAt),
+        endsAt: row.endsAt ? formatDate(row.endsAt) : null,
+        state: describeState(row.revokedAt, row.endsAt),
+      })),
+      payments: payments.map((row) => ({
+        receivedAt: formatDate(row.receivedAt),
+        planName: row.planId ? (app.plans.getPlan(row.planId)?.name ?? row.planId) : '',
+        amount: row.amount && row.currency ? `${row.amount} ${row.currency}` : '',
+        status: row.paymentStatus ?? row.notificationType ?? '',
+        result: describeAction(row.action),
+      })),
+    });
+  });
+}
+
+function toPlanCards(plans: PlanCatalogue, currentPlanId: string | null): PlanCard[] {
+  return plans.listPlans().map((plan) => ({
+    id: plan.id,
+    name: plan.name,
+    price: plan.price,
+    currency: plan.currency,
+    durationDays: plan.durationDays,
+    tutorDailyLimit: plan.tutorDailyLimit,
+    purchasable: isPurchasablePlan(plan),
+    current: plan.id === currentPlanId,
+  }));
+}
+
+function formatDate(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function describeState(revokedAt: Date | null, endsAt: Date | null, now = new Date()): string {
+  if (revokedAt) return 'Revoked';
+  if (endsAt && endsAt <= now) return 'Ended';
+  return 'Active';
+}
+
+function describeAction(action: string): string {
+  switch (action) {
+    case 'granted': return 'Plan granted';
+    case 'recorded_pending': return 'Waiting for PayPal';
+    case 'recorded_failed': return 'Payment failed';
+    case 'revoked': return 'Refunded; plan removed';
+    case 'recorded_reversal': return 'Refunded';
+    case 'ended': return 'Subscription ended';
+    case 'duplicate': return 'Already counted';
+    case 'rejected': return 'Not accepted; contact us';
+    default: return 'Recorded';
+  }
+}
