@@ -66,6 +66,7 @@ function startTutor(workspace: Workspace): void {
 
   mountTutorPanel(tutorRoot, {
     lessonId: tutorRoot.dataset.lessonId,
+    enabled: tutorRoot.dataset.tutorEnabled !== 'false',
     getCode: () => workspace.view.state.doc.toString(),
     getLastRun: () => workspace.lastRun,
     insertCode: (code) => {

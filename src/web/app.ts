@@ -118,7 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     db: database.db, sandbox: deps.sandbox, runLocks, rules, maxCodeChars: config.maxCodeChars, sandboxTimeoutMs: config.sandboxTimeoutMs,
   });
   await app.register(tutorRoutes, { db: database.db, rules, tutor: config.tutor, maxCodeChars: config.maxCodeChars });
-  await app.register(pageRoutes);
+  await app.register(pageRoutes, { tutorEnabled: config.tutor.apiKey !== undefined });
   await app.register(planRoutes, { paypal: config.paypal, publicUrl: config.publicUrl, rules });
   await app.register(paypalRoutes, { db: database.db, paypal: config.paypal });
   await app.register(billingPageRoutes, { db: database.db, paypal: config.paypal, publicUrl: config.publicUrl, rules });

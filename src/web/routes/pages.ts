@@ -62,7 +62,7 @@ export function isLessonLocked(
 }
 
 /** Registers the HTML page routes. */
-export async function pageRoutes(app: FastifyInstance): Promise<void> {
+export async function pageRoutes(app: FastifyInstance, options: { tutorEnabled: boolean }): Promise<void> {
   app.get('/', PAGE_OPTIONS, async (_request, reply) => {
     const firstLesson = app.content.listLessons()[0] ?? null;
     return reply.view('home.njk', { firstLesson: firstLesson ? toLessonLink(firstLesson) : null });
@@ -73,7 +73,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     return reply.view('learn.njk', { phases });
   });
 
-  app.get<{ Params: { id: string } }>('/lessons/:id', PAGE_OPTIONS, async (request, reply) => showLesson(app, request, reply));
+  app.get<{ Params: { id: string } }>('/lessons/:id', PAGE_OPTIONS, async (request, reply) => showLesson(app, request, reply, options.tutorEnabled));
 
   app.get<{ Querystring: { next?: unknown } }>('/signin', PAGE_OPTIONS, async (request, reply) => {
     const next = safeNextPath(request.query.next);
@@ -92,6 +92,7 @@ async function showLesson(
   app: FastifyInstance,
   request: FastifyRequest<{ Params: { id: string } }>,
   reply: FastifyReply,
+  tutorEnabled: boolean,
 ): Promise<FastifyReply> {
   const lesson = app.content.getLesson(request.params.id);
   if (!lesson) return reply.code(404).view('not-found.njk');
@@ -112,6 +113,7 @@ async function showLesson(
   const next = index >= 0 ? lessons[index + 1] : undefined;
 
   return reply.view('lesson.njk', {
+    tutorEnabled,
     lesson: {
       id: lesson.id,
       title: lesson.title,
