@@ -1,4 +1,5 @@
 import { grantPlanByEmail, PlanAdminError, revokePlanByEmail } from '../billing/admin-plans.js';
+import { listAuditEventsForEmail } from '../audit/audit-query.js';
 import { listLedger } from '../billing/ledger.js';
 import type { Db } from '../db/client.js';
 import type { PlanCatalogue } from '../learning/content/plans.js';
@@ -13,6 +14,8 @@ Commands:
   revoke EMAIL PLAN             revoke every live entitlement to PLAN of the account
   plans                         list the plans
   ledger [--limit N]            show the newest payment notifications (default 20, at most 1000)
+  audit --user EMAIL [--limit N]
+                                show the newest audit events of an account (default 50, at most 1000)
 
 The database comes from DATABASE_URL, or the embedded database in DATA_DIR (default ./data).
 Stop the web app before using the embedded database: only one process may open it.`;
@@ -28,7 +31,8 @@ export type AdminCommand =
   | { name: 'grant'; email: string; planId: string; days?: number }
   | { name: 'revoke'; email: string; planId: string }
   | { name: 'plans' }
-  | { name: 'ledger'; limit: number };
+  | { name: 'ledger'; limit: number }
+  | { name: 'audit'; email: string; limit: number };
 
 /** Error for a command line that does not parse. The message names what is wrong. */
 export class UsageError extends Error {
@@ -59,6 +63,12 @@ export function parseAdminCommand(argv: readonly string[]): AdminCommand {
       requireArgs(positional, 0, 'ledger takes no arguments besides --limit');
       rejectUnknownOptions(options, ['limit']);
       return { name, limit: options.limit === undefined ? 20 : readWholeNumber(options.limit, '--limit', 1, 1000) };
+    case 'audit': {
+      requireArgs(positional, 0, 'audit takes --user EMAIL and an optional --limit');
+      rejectUnknownOptions(options, ['user', 'limit']);
+      if (options.user === undefined) throw new UsageError('audit needs --user EMAIL.');
+      return { name, email: options.user, limit: options.limit === undefined ? 50 : readWholeNumber(options.limit, '--limit', 1, 1000) };
+    }
     default:
       throw new UsageError(name === undefined ? 'No command given.' : `Unknown command ${JSON.stringify(name)}.`);
   }
@@ -100,6 +110,17 @@ export async function runDatabaseCommand(command: Exclude<AdminCommand, { name: 
           ].join('\t'));
         }
         return EXIT.ok;
+      case 'audit': {
+        const events = await listAuditEventsForEmail(db, command.email, command.limit);
+        if (events === null) {
+          output.err(`No account and no audit event for ${command.email}.`);
+          return EXIT.failed;
+        }
+        for (const event of events.reverse()) {
+          output.out([`#${event.id}`, event.createdAt.toISOString(), event.type, event.ip ?? '-', JSON.stringify(event.details)].join('\t'));
+        }
+        return EXIT.ok;
+      }
     }
   } catch (error) {
     if (!(error instanceof PlanAdminError)) throw error;
