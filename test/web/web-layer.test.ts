@@ -169,3 +169,29 @@ describe('request logging', () => {
     assert.equal(everything.includes(client.cookie('lp_session')!), false);
   });
 });
+
+describe('user text on pages', () => {
+  it('escapes an email with HTML-significant characters', async (t) => {
+    const web = await startWebApp();
+    t.after(() => web.close());
+    const client = new TestClient(web.baseUrl);
+    const account = { ...newAccount(), email: `o'brien&co${Date.now()}@example.com` };
+
+    const registered = await client.request('POST', '/api/auth/register', account);
+    assert.equal(registered.status, 201);
+    for (const path of ['/learn', '/account', '/lessons/printing']) {
+      const page = await client.request('GET', path, undefined, { headers: { accept: 'text/html' } });
+      assert.equal(page.status, 200, path);
+      assert.equal((page.body as string).includes(account.email), false, `${path} shows the raw email`);
+    }
+  });
+
+  it('rejects markup in a username', async (t) => {
+    const web = await startWebApp();
+    t.after(() => web.close());
+
+    const response = await new TestClient(web.baseUrl).request('POST', '/api/auth/register', { ...newAccount(), username: '<img src=x onerror=alert(1)>' });
+    assert.equal(response.status, 400);
+    assert.equal(typeof response.body.error.fields.username, 'string');
+  });
+});

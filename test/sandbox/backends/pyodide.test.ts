@@ -486,7 +486,7 @@ describe('pyodide backend processes', { timeout: 120_000 }, () => {
 });
 
 describe('pyodide child protocol', () => {
-  /** A fake child: a Node script that behaves like a broken or hostile child. */
+  /** Starts a fake child: a Node script that behaves like a broken or hostile child. */
   function fakeChild(script: string, readyTimeoutMs = 10_000): SandboxChild {
     return new SandboxChild({ file: process.execPath, args: ['--input-type=module', '-e', script] }, readyTimeoutMs);
   }

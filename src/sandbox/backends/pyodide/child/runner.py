@@ -81,7 +81,8 @@ def _bridge_types(core):
 
 
 def _restore_cpython_defaults():
-    """Undo Pyodide's import hooks and event loop, so both behave as under CPython."""
+    """Undo Pyodide's import hooks, event loop, extra environment variable and
+    made-up name lookups, so all four behave as under CPython in a sandbox."""
     import importlib._bootstrap as bootstrap
 
     importhook = sys.modules.get("_pyodide._importhook")
