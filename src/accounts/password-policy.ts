@@ -27,7 +27,7 @@ export function judgePassword(password: string, context: { email: string; userna
 
   const lower = password.toLowerCase();
   const emailLocalPart = context.email.toLowerCase().split('@')[0] ?? '';
-  if (emailLocalPart.length >= 3 && lower.includes(emailLocalPart)) return { ok: false, problem: 'The password must not contain your email address.' };
+  if (emailLocalPart.length >= 3 && lower.includes(emailLocalPart)) return { ok: false, problem: 'The password must not contain the part of your email address before the @.' };
   if (context.username.length >= 3 && lower.includes(context.username.toLowerCase())) return { ok: false, problem: 'The password must not contain your username.' };
 
   // zxcvbn is slow on very long inputs; its first 100 characters are enough to judge strength.

@@ -10,6 +10,8 @@ export interface PublicUser {
   email: string;
   username: string;
   plan: string;
+  /** Every plan the account holds (free included); content opens when any of them includes its plan. */
+  plans: string[];
   emailVerified: boolean;
   planExpiresAt: string | null;
 }
@@ -76,12 +78,13 @@ export async function changeUserEmail(db: Db, userId: string, newEmail: string):
 }
 
 /** Builds the public shape of an account from its row and effective plan. */
-export function toPublicUser(row: UserRow, plan: { planId: string; expiresAt: Date | null }): PublicUser {
+export function toPublicUser(row: UserRow, plan: { planId: string; expiresAt: Date | null; heldPlanIds?: string[] }): PublicUser {
   return {
     id: row.id,
     email: row.email,
     username: row.username,
     plan: plan.planId,
+    plans: plan.heldPlanIds ?? [...new Set(['free', plan.planId])],
     emailVerified: row.emailVerifiedAt !== null,
     planExpiresAt: plan.expiresAt ? plan.expiresAt.toISOString() : null,
   };

@@ -7,6 +7,7 @@ import 'dotenv/config';
 import path from 'node:path';
 import { ConfigError, readString, readUrl } from '../config/env-parsers.js';
 import { openDatabase } from '../db/client.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { ContentError, loadPlans, type PlanCatalogue } from '../learning/content/index.js';
 import { EXIT, listPlansCommand, parseAdminCommand, runDatabaseCommand, USAGE, UsageError, type AdminCommand, type CommandOutput } from './commands.js';
 
@@ -43,12 +44,27 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command.name === 'plans') return listPlansCommand(plans, output);
 
-  const database = await openDatabase({ databaseUrl, dataDir: path.resolve(readString(process.env, 'DATA_DIR') ?? 'data') });
+  const dataDir = path.resolve(readString(process.env, 'DATA_DIR') ?? 'data');
+  output.err(databaseUrl ? `Using Postgres at ${describePostgres(databaseUrl)}.` : `Using the embedded database in ${dataDir}.`);
+  let database;
+  try {
+    database = await openDatabase({ databaseUrl, dataDir });
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    output.err(error.message);
+    return EXIT.failed;
+  }
   try {
     return await runDatabaseCommand(command, database.db, plans, output);
   } finally {
     await database.close();
   }
+}
+
+/** Host and database name of a Postgres URL, without the password. */
+function describePostgres(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }
 
 process.exitCode = await main(process.argv.slice(2));

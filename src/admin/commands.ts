@@ -101,8 +101,10 @@ export async function runDatabaseCommand(command: Exclude<AdminCommand, { name: 
         output.out(`Revoked ${revoked} entitlement(s) to ${command.planId} from ${command.email}.`);
         return EXIT.ok;
       }
-      case 'ledger':
-        for (const row of (await listLedger(db, command.limit)).reverse()) {
+      case 'ledger': {
+        const rows = await listLedger(db, command.limit);
+        if (rows.length === 0) output.err('No payment notifications yet.');
+        for (const row of rows.reverse()) {
           output.out([
             `#${row.id}`, row.receivedAt.toISOString(), row.source, row.notificationId ?? '-', row.notificationType ?? '-',
             row.paymentStatus ?? '-', row.verification, row.action, row.amount && row.currency ? `${row.amount} ${row.currency}` : '-',
@@ -110,6 +112,7 @@ export async function runDatabaseCommand(command: Exclude<AdminCommand, { name: 
           ].join('\t'));
         }
         return EXIT.ok;
+      }
       case 'audit': {
         const events = await listAuditEventsForEmail(db, command.email, command.limit);
         if (events === null) {

@@ -9,8 +9,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export type EntitlementRow = typeof entitlements.$inferSelect;
 
 export interface EffectivePlan {
+  /** The plan shown for the account: the one that includes the others, else the first granted. */
   planId: string;
   expiresAt: Date | null;
+  /** Every plan with a live entitlement, plus free; access to content is checked against all of them. */
+  heldPlanIds?: string[];
 }
 
 /** Reason for a plan change, stored with the audit event. */
@@ -25,9 +28,9 @@ export interface PlanChangeReason {
  * Computes an account's plan from its live entitlements on every request, never
  * from the session or the client, so an expiry downgrades without anyone acting.
  * A plan that includes the others wins. Among entitlements to one plan, the one
- * that lasts longest gives the expiry.
- * NOTE: an account holding two plans where neither includes the other (standard
- * and additional) gets the one granted first; buying `full` covers both.
+ * that lasts longest gives the expiry. An account holding two plans where neither
+ * includes the other (standard and additional) shows the first granted, and
+ * `heldPlanIds` lists both so content of either opens.
  */
 export async function getEffectivePlan(db: Db, userId: string, plans: PlanCatalogue, now = new Date()): Promise<EffectivePlan> {
   const rows = await db.select().from(entitlements).where(and(
@@ -38,14 +41,22 @@ export async function getEffectivePlan(db: Db, userId: string, plans: PlanCatalo
   )).orderBy(entitlements.startsAt, entitlements.id);
 
   let best: EffectivePlan = { planId: 'free', expiresAt: null };
+  const held = new Set<string>(['free']);
   for (const row of rows) {
     if (!plans.getPlan(row.planId)) continue;
+    held.add(row.planId);
     const candidate = { planId: row.planId, expiresAt: row.endsAt };
     if (best.planId === 'free' || isStrictlyLarger(plans, candidate.planId, best.planId) || lastsLonger(candidate, best)) {
       best = candidate;
     }
   }
-  return best;
+  return { ...best, heldPlanIds: [...held] };
+}
+
+/** True when any plan the account holds includes `requiredPlanId`. */
+export function holdsPlanFor(plans: PlanCatalogue, holder: { plan: string; plans?: readonly string[] }, requiredPlanId: string): boolean {
+  const held = holder.plans ?? [holder.plan];
+  return held.some((planId) => plans.planIncludes(planId, requiredPlanId));
 }
 
 function isStrictlyLarger(plans: PlanCatalogue, planId: string, thanPlanId: string): boolean {

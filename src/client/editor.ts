@@ -83,6 +83,8 @@ export function createPythonEditor(options: PythonEditorOptions): EditorView {
         EditorState.tabSize.of(4),
         keymap.of([indentWithTab]),
         editorTheme,
+        // Long lines wrap instead of running past the right edge, where beginners would miss them.
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'Python code', spellcheck: 'false', autocapitalize: 'off' }),
       ],
     }),

@@ -66,7 +66,6 @@ function startTutor(workspace: Workspace): void {
 
   mountTutorPanel(tutorRoot, {
     lessonId: tutorRoot.dataset.lessonId,
-    enabled: tutorRoot.dataset.tutorEnabled !== 'false',
     getCode: () => workspace.view.state.doc.toString(),
     getLastRun: () => workspace.lastRun,
     insertCode: (code) => {

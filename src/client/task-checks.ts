@@ -1,5 +1,5 @@
 /** Task checks on the lesson page: sends the editor's code to the check route and shows what passed. */
-import { describeWait, postJson, type ApiError } from './api.js';
+import { postJson, type ApiError } from './api.js';
 
 interface CheckOutcome {
   passed: boolean;
@@ -37,7 +37,7 @@ async function checkTask(lessonId: string, taskId: string, code: string, button:
   try {
     const response = await postJson<TaskCheckResponse>(`/api/lessons/${encodeURIComponent(lessonId)}/tasks/${encodeURIComponent(taskId)}/check`, { code });
     if (response.ok) showOutcome(result, taskId, response.data);
-    else showFailure(result, response.error, response.retryAfterSeconds);
+    else showFailure(result, response.error);
   } finally {
     button.disabled = false;
     button.textContent = 'Check my code';
@@ -64,11 +64,11 @@ function showOutcome(result: HTMLElement, taskId: string, outcome: TaskCheckResp
   result.replaceChildren(...nodes);
 }
 
-function showFailure(result: HTMLElement, error: ApiError, retryAfterSeconds: number | null): void {
+function showFailure(result: HTMLElement, error: ApiError): void {
   result.classList.remove('task-result-passed');
   result.classList.add('task-result-failed');
-  const wait = error.code === 'rate_limited' || error.code === 'sandbox_busy' ? ` Try again ${describeWait(retryAfterSeconds)}.` : '';
-  result.replaceChildren(paragraph(`${error.message}${wait}`));
+  // The API's messages already say when to try again.
+  result.replaceChildren(paragraph(error.message));
 }
 
 async function markPassedTasks(lessonId: string): Promise<void> {

@@ -10,8 +10,6 @@ export interface TutorPanelOptions {
   getLastRun(): unknown;
   /** Replaces the editor's code, for the "Use this code" buttons. */
   insertCode(code: string): void;
-  /** False when the server has no model configured; the panel then says so without calling the API. */
-  enabled?: boolean;
 }
 
 /** One event of a text/event-stream body. */
@@ -107,12 +105,6 @@ export function mountTutorPanel(root: HTMLElement, options: TutorPanelOptions): 
 
   wireToggle(elements);
   wireForm(state);
-  if (options.enabled === false) {
-    state.available = false;
-    setBusy(state, false);
-    showError(state, 'The tutor is not configured on this server.');
-    return;
-  }
   void loadQuota(state);
   void loadConversation(state);
 }

@@ -5,6 +5,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { schema } from './schema.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { applyMigrations, type MigrationConnection } from './migrate.js';
 
 /** Drizzle database handle; the same type for PGlite and Postgres. */
@@ -44,16 +45,26 @@ interface OpenedDatabase {
 async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   const inMemory = dataDir === 'memory://';
   if (!inMemory) await fs.mkdir(dataDir, { recursive: true });
+  const unlock = inMemory ? async () => undefined : await lockDataDir(dataDir);
 
-  const client = inMemory ? new PGlite() : new PGlite(dataDir);
-  await client.waitReady;
+  let client: PGlite;
+  try {
+    client = inMemory ? new PGlite() : new PGlite(dataDir);
+    await client.waitReady;
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     handle: {
       db,
       kind: 'pglite',
       ping: async () => { await client.query('SELECT 1'); },
-      close: async () => { if (!client.closed) await client.close(); },
+      close: async () => {
+        if (!client.closed) await client.close();
+        await unlock();
+      },
     },
     migrationConnection: pgliteMigrationConnection(client),
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { Redis } from 'ioredis';
@@ -76,6 +76,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // Types are not converted: `{"code": 5}` is invalid input, not the program "5".
+    ajv: { customOptions: { coerceTypes: false } },
+    // A URL that cannot be decoded never reaches a route; answer it in the API's error shape.
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ code: error.code }, 'request rejected before routing');
+      const body = { error: { code: 'bad_request', message: 'The request URL or headers could not be read.' }, requestId: request.id };
+      void (reply as FastifyReply).code(400).send(body);
+    },
   });
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
 

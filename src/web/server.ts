@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { ConfigError } from '../config/env-parsers.js';
 import { parseWebConfig, type WebConfig } from '../config/web-config.js';
 import { openDatabase } from '../db/client.js';
+import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { loadContent, loadPlans } from '../learning/content/index.js';
 import { createSandboxClient } from '../sandbox/client.js';
 import { buildApp, LOG_REDACT_PATHS } from './app.js';
@@ -22,7 +23,14 @@ async function main(): Promise<void> {
 
   const plans = await loadPlans(config.contentDir);
   const content = await loadContent(config.contentDir);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let database;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    log.fatal(error.message);
+    process.exit(1);
+  }
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : null;
   if (!redis) log.warn('REDIS_URL is not set: rate limits and run locks live in this process, so run only one web app instance');
   if (database.kind === 'pglite') log.info({ dataDir: config.dataDir }, 'using embedded PGlite database');

@@ -6,6 +6,8 @@
  * the output, an end within the wall limit plus a margin, and a clean run after.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 import type { BackendName, RunLimits, RunResult } from '../../src/sandbox/types.js';
 
@@ -71,10 +73,10 @@ function pyString(text: string): string {
 }
 
 /** Builds a program that reads one path and prints `read <content>` or `blocked <exception name>`. */
-function readPathProgram(path: string): string {
+function readPathProgram(filePath: string): string {
   return dedent(`
     try:
-        with open(${pyString(path)}, "rb") as handle:
+        with open(${pyString(filePath)}, "rb") as handle:
             print("read", handle.read(4096).decode("utf-8", "replace"))
     except OSError as error:
         print("blocked", type(error).__name__)
@@ -104,18 +106,23 @@ function libcCallProgram(call: string): string {
   `);
 }
 
-/** Builds a program that writes 64 KiB chunks to `path` until a write fails, and prints the bytes written. */
-function fillDiskProgram(path: string): string {
+/** Builds a program that writes 64 KiB chunks to `filePath` until a write fails, and prints the bytes written. */
+function fillDiskProgram(filePath: string): string {
   return dedent(`
     written = 0
     try:
-        with open(${pyString(path)}, "wb", buffering=0) as handle:
+        with open(${pyString(filePath)}, "wb", buffering=0) as handle:
             while written < 8 * 1024 * 1024:
                 written += handle.write(b"z" * 65536)
         print("wrote", written)
     except OSError as error:
         print("stopped", type(error).__name__, written)
   `);
+}
+
+/** Returns the host path that a shell escaping the sandbox would create, next to the canary file. */
+function shellMarkerPath(context: HostileContext): string {
+  return path.join(path.dirname(context.canaryFilePath), 'shell-marker');
 }
 
 function assertStatus(result: RunResult, status: RunResult['status']): void {
@@ -938,18 +945,22 @@ export const HOSTILE_PROGRAMS: readonly HostileProgram[] = [
   },
   {
     name: 'os.system running a shell',
-    code: dedent(`
+    // The shell also tries to create a marker file next to the host's canary file,
+    // which exists only if the command ran outside the sandbox.
+    code: (context) => dedent(`
       import os
       try:
-          status = os.system("id -u; ls /work /root 2>/dev/null; echo listed")
+          status = os.system("id -u; ls /work /root 2>/dev/null; touch ${shellMarkerPath(context)} 2>/dev/null; echo listed")
           print("status", status)
       except Exception as error:
           print("blocked", type(error).__name__)
     `),
     limits: QUICK,
     expect(result, context) {
+      assert.equal(existsSync(shellMarkerPath(context)), false, 'the shell command created a file on the host');
       if (context.backend === 'pyodide') {
-        // Pyodide's system() either fails or ends the interpreter with a fatal error. No shell runs.
+        // Emscripten's system() calls Node's child_process.spawnSync, which the child cannot use,
+        // so it fails or ends the interpreter with a fatal error.
         assert.doesNotMatch(result.stdout, /listed/);
         if (result.status === 'killed') return;
         assertStatus(result, 'ok');

@@ -36,6 +36,20 @@ describe('lesson gating by plan', () => {
     return { client, email: account.email, userId: registered.body.user.id };
   }
 
+  it('opens lessons of two separate plans held together', async () => {
+    const { client, email } = await accountWithPlan('standard');
+    await grantPlanByEmail(web.database.db, plans, { email, planId: 'additional', actor: 'test' });
+
+    const me = await client.request('GET', '/api/me');
+    assert.deepEqual([...me.body.user.plans].sort(), ['additional', 'free', 'standard']);
+    for (const lesson of content.listLessons()) {
+      const reply = await client.request('GET', `/api/lessons/${lesson.id}`);
+      assert.equal(reply.status, lesson.requiredPlan === 'full' ? 403 : 200, lesson.id);
+    }
+    const page = await client.request('GET', '/lessons/aligned-text', undefined, { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 200);
+  });
+
   it('has lessons behind each paid plan', () => {
     const required = new Set(content.listLessons().map((lesson) => lesson.requiredPlan));
     assert.ok(required.has('standard'));

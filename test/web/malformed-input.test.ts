@@ -53,9 +53,29 @@ describe('malformed input on every route', () => {
   });
 
   it('rejects a non-JSON content type with 415', async () => {
-    const response = await client.request('POST', '/api/run', 'code=print(1)', { headers: { 'content-type': 'text/plain' } });
+    // A fresh account, because the barrage above signed the first one out.
+    const fresh = new TestClient(web.baseUrl);
+    await fresh.request('POST', '/api/auth/register', newAccount());
+    const response = await fresh.request('POST', '/api/run', 'code=print(1)', { headers: { 'content-type': 'text/plain' } });
     assert.equal(response.status, 415);
     assert.equal(response.body.error.code, 'unsupported_media_type');
+  });
+
+  it('rejects code that is not a string instead of converting it', async () => {
+    const fresh = new TestClient(web.baseUrl);
+    await fresh.request('POST', '/api/auth/register', newAccount());
+    for (const code of [5, true, null, [1]]) {
+      const response = await fresh.request('POST', '/api/run', { code });
+      assert.equal(response.status, 400, JSON.stringify(code));
+      assert.equal(response.body.error.code, 'invalid_input');
+    }
+  });
+
+  it('answers an undecodable URL in the error shape', async () => {
+    const response = await fetch(`${web.baseUrl}/lessons/%E0%A4%A`);
+    const body = await response.json() as { error: { code: string; message: string } };
+    assert.equal(response.status, 400);
+    assert.equal(body.error.code, 'bad_request');
   });
 
   it('keeps serving new accounts after the barrage', async () => {

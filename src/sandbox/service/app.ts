@@ -48,7 +48,13 @@ export interface SandboxAppOptions {
 
 /** Builds the sandbox service's HTTP app without listening. The caller owns the backend's lifecycle. */
 export function buildSandboxApp(options: SandboxAppOptions): FastifyInstance {
-  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : { logger: false }), bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    // The schema is the contract: unknown fields and wrong types are rejected, not stripped or converted.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
   const queue = createRunQueue(options.concurrency, options.queueMax);
 
   app.setErrorHandler((error: { statusCode?: number; validation?: unknown; message: string }, request, reply) => {

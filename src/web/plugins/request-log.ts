@@ -8,8 +8,8 @@ import fp from 'fastify-plugin';
  */
 export const requestLogPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onResponse', async (request, reply) => {
+    // The request logger already carries reqId.
     const fields = {
-      reqId: request.id,
       userId: request.user?.id ?? null,
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
@@ -17,7 +17,8 @@ export const requestLogPlugin = fp(async (app: FastifyInstance) => {
       responseTimeMs: Math.round(reply.elapsedTime),
       ip: request.ip,
     };
-    if (reply.statusCode >= 500) request.log.error(fields, 'request finished');
+    // 503 answers name a dependency that is off or busy; they are expected, unlike other 5xx.
+    if (reply.statusCode >= 500 && reply.statusCode !== 503) request.log.error(fields, 'request finished');
     else request.log.info(fields, 'request finished');
   });
 }, { name: 'request-log', dependencies: ['sessions'] });

@@ -5,7 +5,8 @@ import { listEntitlementHistory } from '../../billing/entitlements.js';
 import { listAccountPayments } from '../../billing/ledger.js';
 import type { PaypalConfig } from '../../config/paypal-config.js';
 import type { Db } from '../../db/client.js';
-import type { PlanCatalogue } from '../../learning/content/plans.js';
+import { FREE_PLAN_ID, type PlanCatalogue } from '../../learning/content/plans.js';
+import type { Lesson } from '../../learning/types.js';
 import type { RouteSecurity } from '../plugins/route-security.js';
 import type { RateLimitRules } from './limits.js';
 
@@ -25,6 +26,19 @@ interface PlanCard {
   tutorDailyLimit: number;
   purchasable: boolean;
   current: boolean;
+  /** Free lessons the plan opens; 0 on the free plan, whose own lessons are in `lessonTitles`. */
+  freeLessonCount: number;
+  /** Titles of the lessons the plan opens beyond the free ones, in course order; the free plan lists its own. */
+  lessonTitles: string[];
+}
+
+/** A time shown as a date and a time of day in UTC, because the server does not know the reader's time zone. */
+interface DateView {
+  iso: string;
+  /** Such as "3 January 2027". */
+  date: string;
+  /** Such as "21:31 UTC". */
+  time: string;
 }
 
 /**
@@ -38,7 +52,7 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
 
   app.get<{ Querystring: { checkout?: string } }>('/pricing', { config: { security } }, async (request, reply) => {
     return reply.view('pricing.njk', {
-      plans: toPlanCards(app.plans, request.user?.plan ?? null),
+      plans: toPlanCards(app.plans, app.content.listLessons(), request.user?.plan ?? null),
       paymentsEnabled: options.paypal !== null,
       checkoutCancelled: request.query.checkout === 'cancelled',
       checkout: null,
@@ -60,7 +74,7 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
       checkoutCancelled: false,
       paymentsOff: options.paypal === null,
       checkout: options.paypal
-        ? { plan: toPlanCards(app.plans, request.user.plan).find((card) => card.id === plan.id), form: buildCheckoutForm(options.paypal, options.publicUrl, plan, request.user.id) }
+        ? { plan: toPlanCards(app.plans, app.content.listLessons(), request.user.plan).find((card) => card.id === plan.id), form: buildCheckoutForm(options.paypal, options.publicUrl, plan, request.user.id) }
         : null,
     });
   });
@@ -73,17 +87,17 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
     reply.header('cache-control', 'no-store');
     return reply.view('profile.njk', {
       planName: app.plans.getPlan(user.plan)?.name ?? user.plan,
-      planExpiresAt: user.planExpiresAt,
+      planExpiresAt: user.planExpiresAt ? toDateView(new Date(user.planExpiresAt)) : null,
       checkoutReturned: request.query.checkout === 'complete',
       entitlements: entitlements.map((row) => ({
         planName: app.plans.getPlan(row.planId)?.name ?? row.planId,
         source: row.source === 'paypal' ? 'PayPal' : 'Granted by the site team',
-        startsAt: formatDate(row.startsAt),
-        endsAt: row.endsAt ? formatDate(row.endsAt) : null,
+        startsAt: toDateView(row.startsAt),
+        endsAt: row.endsAt ? toDateView(row.endsAt) : null,
         state: describeState(row.revokedAt, row.endsAt),
       })),
       payments: payments.map((row) => ({
-        receivedAt: formatDate(row.receivedAt),
+        receivedAt: toDateView(row.receivedAt),
         planName: row.planId ? (app.plans.getPlan(row.planId)?.name ?? row.planId) : '',
         amount: row.amount && row.currency ? `${row.amount} ${row.currency}` : '',
         status: row.paymentStatus ?? row.notificationType ?? '',
@@ -93,21 +107,35 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
   });
 }
 
-function toPlanCards(plans: PlanCatalogue, currentPlanId: string | null): PlanCard[] {
-  return plans.listPlans().map((plan) => ({
-    id: plan.id,
-    name: plan.name,
-    price: plan.price,
-    currency: plan.currency,
-    durationDays: plan.durationDays,
-    tutorDailyLimit: plan.tutorDailyLimit,
-    purchasable: isPurchasablePlan(plan),
-    current: plan.id === currentPlanId,
-  }));
+function toPlanCards(plans: PlanCatalogue, lessons: readonly Lesson[], currentPlanId: string | null): PlanCard[] {
+  const freeLessons = lessons.filter((lesson) => lesson.requiredPlan === FREE_PLAN_ID);
+  const paidLessons = lessons.filter((lesson) => lesson.requiredPlan !== FREE_PLAN_ID);
+
+  return plans.listPlans().map((plan) => {
+    const isFreePlan = plan.id === FREE_PLAN_ID;
+    // Free lessons are open to every account, so a paid plan opens them whatever its includes say.
+    const extraLessons = isFreePlan ? [] : paidLessons.filter((lesson) => plans.planIncludes(plan.id, lesson.requiredPlan));
+
+    return {
+      id: plan.id,
+      name: plan.name,
+      price: plan.price,
+      currency: plan.currency,
+      durationDays: plan.durationDays,
+      tutorDailyLimit: plan.tutorDailyLimit,
+      purchasable: isPurchasablePlan(plan),
+      current: plan.id === currentPlanId,
+      freeLessonCount: isFreePlan ? 0 : freeLessons.length,
+      lessonTitles: (isFreePlan ? freeLessons : extraLessons).map((lesson) => lesson.title),
+    };
+  });
 }
 
-function formatDate(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
+function toDateView(date: Date): DateView {
+  return { iso: date.toISOString(), date: DATE_FORMAT.format(date), time: `${TIME_FORMAT.format(date)} UTC` };
 }
 
 function describeState(revokedAt: Date | null, endsAt: Date | null, now = new Date()): string {

@@ -1,4 +1,5 @@
 /** Server-rendered HTML pages: home, learning path, lessons, sign-up and sign-in. */
+import { holdsPlanFor } from '../../billing/entitlements.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FREE_PLAN_ID, type PlanCatalogue } from '../../learning/content/plans.js';
 import type { Lesson, LessonTask } from '../../learning/types.js';
@@ -16,6 +17,7 @@ const PAGE_OPTIONS = { config: { security: PAGE_SECURITY } };
 /** The part of an account that decides which lessons it may open. */
 export interface PlanHolder {
   plan: string;
+  plans?: readonly string[];
 }
 
 interface LessonCard {
@@ -48,17 +50,17 @@ interface LessonLink {
 
 /**
  * Decides whether `user` may not open `lesson`. Free lessons are open to everyone, and any
- * other lesson needs a signed-in account whose plan includes the required plan, as the
- * lesson API checks for signed-in accounts.
+ * other lesson needs a signed-in account holding a plan that includes the required plan,
+ * as the lesson API checks for signed-in accounts.
  */
 export function isLessonLocked(
   lesson: Pick<Lesson, 'requiredPlan'>,
   user: PlanHolder | null,
-  plans: Pick<PlanCatalogue, 'planIncludes'>,
+  plans: PlanCatalogue,
 ): boolean {
   if (lesson.requiredPlan === FREE_PLAN_ID) return false;
   if (!user) return true;
-  return !plans.planIncludes(user.plan, lesson.requiredPlan);
+  return !holdsPlanFor(plans, user, lesson.requiredPlan);
 }
 
 /** Registers the HTML page routes. */
@@ -104,7 +106,7 @@ async function showLesson(
 
   if (isLessonLocked(lesson, request.user, app.plans)) {
     const requiredPlanName = findPlanName(app.plans, lesson.requiredPlan);
-    return reply.code(403).view('locked.njk', { lesson: toLessonLink(lesson), requiredPlanName });
+    return reply.code(403).view('locked.njk', { lesson: toLessonLink(lesson), requiredPlanName, requiredPlanId: lesson.requiredPlan, unlockingPlanNames: listUnlockingPlanNames(app.plans, lesson.requiredPlan) });
   }
 
   const lessons = app.content.listLessons();
@@ -151,6 +153,11 @@ function groupByPhase(lessons: readonly Lesson[], user: PlanHolder | null, plans
 
 function findPlanName(plans: PlanCatalogue, planId: string): string {
   return plans.getPlan(planId)?.name ?? planId;
+}
+
+/** Lists the names of the plans that open content marked `requiredPlanId`, in file order. */
+function listUnlockingPlanNames(plans: PlanCatalogue, requiredPlanId: string): string[] {
+  return plans.listPlans().filter((plan) => plans.planIncludes(plan.id, requiredPlanId)).map((plan) => plan.name);
 }
 
 function toLessonLink(lesson: Lesson): LessonLink {

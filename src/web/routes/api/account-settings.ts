@@ -50,6 +50,9 @@ export async function accountSettingsRoutes(app: FastifyInstance, options: { db:
     schema: { body: PasswordChangeBody }, bodyLimit: ACCOUNT_BODY_LIMIT_BYTES, config: { security },
   }, async (request, reply) => {
     const user = await requireCurrentPassword(db, request, request.body.currentPassword);
+    if (request.body.newPassword === request.body.currentPassword) {
+      throw errors.invalidInput({ newPassword: 'must differ from your current password' }, 'The new password is the same as the current one.');
+    }
     const verdict = judgePassword(request.body.newPassword, { email: user.email, username: user.username });
     if (!verdict.ok) throw errors.weakPassword(verdict.problem ?? 'Choose a stronger password.', 'newPassword');
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Lesson } from '../../../learning/types.js';
+import { holdsPlanFor } from '../../../billing/entitlements.js';
 import { errors } from '../../errors.js';
 import type { RateLimitRules } from '../limits.js';
 
@@ -20,7 +21,7 @@ export async function lessonRoutes(app: FastifyInstance, options: { rules: RateL
       phaseTitle: lesson.phaseTitle,
       track: lesson.track,
       requiredPlan: lesson.requiredPlan,
-      locked: !request.user || !app.plans.planIncludes(planId, lesson.requiredPlan),
+      locked: !request.user || !holdsPlanFor(app.plans, request.user, lesson.requiredPlan),
     }));
     return { lessons };
   });
@@ -31,7 +32,7 @@ export async function lessonRoutes(app: FastifyInstance, options: { rules: RateL
   }, async (request) => {
     const lesson = app.content.getLesson(request.params.id);
     if (!lesson) throw errors.notFound('The lesson');
-    if (!app.plans.planIncludes(request.user!.plan, lesson.requiredPlan)) throw errors.planRequired(lesson.requiredPlan);
+    if (!holdsPlanFor(app.plans, request.user!, lesson.requiredPlan)) throw errors.planRequired(lesson.requiredPlan, app.plans.getPlan(lesson.requiredPlan)?.name);
 
     return { lesson: toLessonView(lesson) };
   });

@@ -4,6 +4,7 @@ import type { Db } from '../../../db/client.js';
 import { listPassedTasks, recordTaskPassed } from '../../../learning/progress/task-progress.js';
 import { checkTask } from '../../../learning/task-checks.js';
 import { SandboxBusyError, SandboxUnavailableError, type SandboxClient } from '../../../sandbox/client.js';
+import { holdsPlanFor } from '../../../billing/entitlements.js';
 import { errors } from '../../errors.js';
 import type { RunLocks } from '../../guards/run-locks.js';
 import type { RateLimitRules } from '../limits.js';
@@ -41,7 +42,7 @@ export async function taskCheckRoutes(app: FastifyInstance, options: TaskCheckRo
     const lesson = app.content.getLesson(request.params.id);
     const task = lesson?.tasks.find((candidate) => candidate.id === request.params.taskId);
     if (!lesson || !task) throw errors.notFound('The task');
-    if (!app.plans.planIncludes(request.user!.plan, lesson.requiredPlan)) throw errors.planRequired(lesson.requiredPlan);
+    if (!holdsPlanFor(app.plans, request.user!, lesson.requiredPlan)) throw errors.planRequired(lesson.requiredPlan, app.plans.getPlan(lesson.requiredPlan)?.name);
     if (request.body.code.length > options.maxCodeChars) throw errors.codeTooLong(options.maxCodeChars);
 
     const release = await options.runLocks.acquire(request.user!.id, options.sandboxTimeoutMs * task.checks.length + 5_000);

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { TutorConfig } from '../../../config/tutor-config.js';
+import { holdsPlanFor } from '../../../billing/entitlements.js';
 import type { Db } from '../../../db/client.js';
 import { FREE_PLAN_ID } from '../../../learning/content/plans.js';
 import type { Lesson } from '../../../learning/types.js';
@@ -120,7 +121,7 @@ function findAllowedLesson(app: FastifyInstance, request: FastifyRequest, lesson
   const lesson = app.content.getLesson(lessonId);
   if (!lesson) throw errors.notFound('The lesson');
   // Without this check the tutor would read out a paid lesson to any free account.
-  if (!app.plans.planIncludes(request.user!.plan, lesson.requiredPlan)) throw errors.planRequired(lesson.requiredPlan);
+  if (!holdsPlanFor(app.plans, request.user!, lesson.requiredPlan)) throw errors.planRequired(lesson.requiredPlan, app.plans.getPlan(lesson.requiredPlan)?.name);
   return lesson;
 }
 
