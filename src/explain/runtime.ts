@@ -30,7 +30,7 @@ export function explainRecursionError(context: ErrorContext): Explanation {
     return {
       line: callLine,
       summary,
-      hint: `${functionName}() has no base case. Add an if at its start that returns without calling ${functionName}() again, for example when n reaches 0, and make each call move toward that case.`,
+      hint: `${functionName}() has no base case. Add an if at its start that returns without calling ${functionName}() again (for example when a counter reaches 0), and make each call move toward that case.`,
     };
   }
   return {

@@ -959,12 +959,10 @@ export const HOSTILE_PROGRAMS: readonly HostileProgram[] = [
     expect(result, context) {
       assert.equal(existsSync(shellMarkerPath(context)), false, 'the shell command created a file on the host');
       if (context.backend === 'pyodide') {
-        // Emscripten's system() calls Node's child_process.spawnSync, which the child cannot use,
-        // so it fails or ends the interpreter with a fatal error.
-        assert.doesNotMatch(result.stdout, /listed/);
-        if (result.status === 'killed') return;
+        // The runner replaces os.system, because Emscripten's version asks Node for a
+        // child process, which the permission model refuses by aborting the interpreter.
         assertStatus(result, 'ok');
-        assert.match(result.stdout, /^(blocked \w+|status -?\d+)\n$/);
+        assert.equal(result.stdout, 'blocked OSError\n');
         return;
       }
       assertStatus(result, 'ok');

@@ -98,6 +98,21 @@ def _restore_cpython_defaults():
 
     os.environ.pop("LD_LIBRARY_PATH", None)
     _disable_name_resolution()
+    _disable_shell()
+
+
+def _disable_shell():
+    """Make os.system and os.popen fail like a host without a shell.
+
+    Emscripten's system() asks Node for a child process, which the permission
+    model refuses so hard that the interpreter aborts; a learner would see the
+    run killed instead of an ordinary error.
+    """
+    def unavailable(*args, **kwargs):
+        raise OSError(38, "Running other programs is not available in this sandbox")
+
+    os.system = unavailable
+    os.popen = unavailable
 
 
 def _disable_name_resolution():
