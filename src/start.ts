@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   console.log(`\nLearnPython is running at ${url}  (Ctrl-C stops it)\n`);
 }
 
-/** Starts the sandbox service and restarts it when it exits unexpectedly; the web app answers 503 meanwhile. */
+/** Starts the sandbox service and restarts it when it exits unexpectedly; the web app responds with 503 meanwhile. */
 async function startSandbox(env: NodeJS.ProcessEnv, children: Children, stopAll: (code: number) => void): Promise<ChildProcess> {
   const restartTimes: number[] = [];
 

@@ -23,7 +23,7 @@ export interface WebConfig {
   sandboxSecret: string;
   /** Key for CSRF tokens; random per process unless CSRF_SECRET is set (required with several instances). */
   csrfKey: Buffer;
-  /** Time the web app waits for the sandbox service before answering 503. */
+  /** Time the web app waits for the sandbox service before responding with 503. */
   sandboxTimeoutMs: number;
   maxCodeChars: number;
   maxStdinChars: number;

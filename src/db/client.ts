@@ -14,7 +14,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Resolves when the database answers a trivial query. */
+  /** Resolves when the database completes a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -14,7 +14,7 @@ export class SandboxBusyError extends Error {
 export interface SandboxClient {
   /** Sends code to the sandbox service; throws SandboxUnavailableError or SandboxBusyError, never a raw network error. */
   execute(request: { code: string; stdin: string }): Promise<RunResult>;
-  /** Resolves when the service answers its health check within the timeout. */
+  /** Resolves when the service passes its health check within the timeout. */
   ping(): Promise<{ backend: string; pythonVersion: string }>;
 }
 
@@ -44,21 +44,21 @@ export function createSandboxClient(options: { baseUrl: URL; secret: string; tim
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new SandboxUnavailableError(`sandbox answered HTTP ${response.status}`);
+        throw new SandboxUnavailableError(`sandbox responded with HTTP ${response.status}`);
       }
       return parseRunResult(await response.json().catch(() => null));
     },
 
     async ping() {
       const response = await fetch(healthUrl, { signal: AbortSignal.timeout(Math.min(options.timeoutMs, 3_000)) });
-      if (!response.ok) throw new SandboxUnavailableError(`sandbox health answered HTTP ${response.status}`);
+      if (!response.ok) throw new SandboxUnavailableError(`sandbox health check responded with HTTP ${response.status}`);
       const body = (await response.json()) as { backend?: unknown; pythonVersion?: unknown };
       return { backend: String(body.backend), pythonVersion: String(body.pythonVersion) };
     },
   };
 }
 
-/** Checks the service's answer field by field, so a broken or hostile sandbox cannot pass odd data to the page. */
+/** Checks the service's response field by field, so a broken or hostile sandbox cannot pass odd data to the page. */
 function parseRunResult(body: unknown): RunResult {
   const value = body as Partial<RunResult> | null;
   const valid = value !== null && typeof value === 'object'

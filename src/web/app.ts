@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     routerOptions: { maxParamLength: 200 },
     // Types are not converted: `{"code": 5}` is invalid input, not the program "5".
     ajv: { customOptions: { coerceTypes: false } },
-    // A URL that cannot be decoded never reaches a route; answer it in the API's error shape.
+    // A URL that cannot be decoded never reaches a route, so it gets the API's error shape here.
     frameworkErrors: (error, request, reply) => {
       request.log.info({ code: error.code }, 'request rejected before routing');
       const body = { error: { code: 'bad_request', message: 'The request URL or headers could not be read.' }, requestId: request.id };

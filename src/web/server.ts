@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 }
 
 function connectRedis(url: string, log: pino.Logger): Redis {
-  // Commands fail fast while Redis is down, so guarded routes answer 503 instead of hanging.
+  // Commands fail fast while Redis is down, so guarded routes respond with 503 instead of hanging.
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
   let lastLoggedAt = 0;
   redis.on('error', (error) => {

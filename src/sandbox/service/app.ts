@@ -11,7 +11,7 @@ export const MAX_SERVICE_CODE_CHARS = 100_000;
 export const MAX_SERVICE_STDIN_CHARS = 100_000;
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Seconds a client is told to wait when every slot and queue place is taken. */
+/** Seconds a client should wait when every slot and queue place is taken. */
 const BUSY_RETRY_AFTER_SECONDS = 2;
 
 const LimitsSchema = Type.Object(
@@ -60,7 +60,10 @@ export function buildSandboxApp(options: SandboxAppOptions): FastifyInstance {
   app.setErrorHandler((error: { statusCode?: number; validation?: unknown; message: string }, request, reply) => {
     const statusCode = error.statusCode ?? 500;
     if (statusCode >= 500) request.log.error({ err: error }, 'sandbox request failed');
-    const code = statusCode === 413 ? 'payload_too_large' : error.validation ? 'invalid_input' : statusCode >= 500 ? 'internal_error' : 'bad_request';
+    let code = 'bad_request';
+    if (statusCode === 413) code = 'payload_too_large';
+    else if (error.validation) code = 'invalid_input';
+    else if (statusCode >= 500) code = 'internal_error';
     const message = statusCode >= 500 ? 'The sandbox failed to handle the request.' : error.message;
     return reply.code(statusCode).send({ error: { code, message } });
   });

@@ -6,8 +6,8 @@ const ALLOWED_HEADERS = 'content-type, x-csrf-token';
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 /**
- * Cross-origin requests are refused by default: browsers block other origins
- * from reading any answer. Only origins listed in CORS_ORIGINS get CORS headers,
+ * Cross-origin requests are rejected by default, because browsers block other
+ * origins from reading any response. Only origins listed in CORS_ORIGINS get CORS headers,
  * and only for the JSON API.
  */
 export const corsPlugin = fp(async (app: FastifyInstance, options: { origins: readonly string[] }) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * One log line per request, written when the answer is sent: request id, user id,
+ * One log line per request, written when the response is sent: request id, user id,
  * method, route pattern, status and time. The route pattern (`/api/lessons/:id`)
  * is logged rather than the raw URL, so query strings with tokens never reach the logs.
  */
@@ -17,7 +17,7 @@ export const requestLogPlugin = fp(async (app: FastifyInstance) => {
       responseTimeMs: Math.round(reply.elapsedTime),
       ip: request.ip,
     };
-    // 503 answers name a dependency that is off or busy; they are expected, unlike other 5xx.
+    // A 503 names a dependency that is off or busy, so it is expected, unlike other 5xx.
     if (reply.statusCode >= 500 && reply.statusCode !== 503) request.log.error(fields, 'request finished');
     else request.log.info(fields, 'request finished');
   });

@@ -72,7 +72,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthRouteOptions
 
     const user = await findUserByEmail(db, email);
     if (!user) {
-      // Same work and same answer as a wrong password, so the response does not reveal whether the account exists.
+      // Same work and same response as a wrong password, so the response does not reveal whether the account exists.
       await verifyAgainstDummyHash(request.body.password);
       await app.signInThrottle.recordFailure(throttleKeys);
       await recordAuditEvent(db, { type: 'sign_in_failed', userId: null, ip: request.ip, details: { reason: 'unknown_email' } });
