@@ -195,3 +195,21 @@ describe('user text on pages', () => {
     assert.equal(typeof response.body.error.fields.username, 'string');
   });
 });
+
+describe('next parameter on sign-in pages', () => {
+  it('never redirects a signed-in user off the site', async (t) => {
+    const web = await startWebApp();
+    t.after(() => web.close());
+    const client = new TestClient(web.baseUrl);
+    await client.request('POST', '/api/auth/register', newAccount());
+
+    for (const next of ['//evil.example/x', '/\\evil.example', 'https://evil.example/', '/%2F%2Fevil.example', 'javascript:alert(1)']) {
+      for (const page of ['/signin', '/signup']) {
+        const response = await client.request('GET', `${page}?next=${encodeURIComponent(next)}`, undefined, { headers: { accept: 'text/html' } });
+        const location = response.headers.get('location') ?? '';
+        assert.equal(response.status, 302, `${page} with ${next}`);
+        assert.match(location, /^\/(?![\/\\])/, `${page} with ${next} went to ${location}`);
+      }
+    }
+  });
+});
