@@ -1,5 +1,6 @@
 /** Server-rendered billing pages: the price list, the PayPal checkout step and the account's billing page. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { PublicUser } from '../../accounts/users.js';
 import { buildCheckoutForm, isPurchasablePlan } from '../../billing/checkout.js';
 import { listEntitlementHistory } from '../../billing/entitlements.js';
 import { listAccountPayments } from '../../billing/ledger.js';
@@ -26,9 +27,9 @@ interface PlanCard {
   tutorDailyLimit: number;
   purchasable: boolean;
   current: boolean;
-  /** Free lessons the plan opens; 0 on the free plan, whose own lessons are in `lessonTitles`. */
+  /** Number of free lessons the plan opens, or 0 on the free plan, which lists them in `lessonTitles`. */
   freeLessonCount: number;
-  /** Titles of the lessons the plan opens beyond the free ones, in course order; the free plan lists its own. */
+  /** Titles of the lessons the plan opens beyond the free ones, in course order. The free plan lists its own lessons here. */
   lessonTitles: string[];
 }
 
@@ -52,7 +53,7 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
 
   app.get<{ Querystring: { checkout?: string } }>('/pricing', { config: { security } }, async (request, reply) => {
     return reply.view('pricing.njk', {
-      plans: toPlanCards(app.plans, app.content.listLessons(), request.user?.plan ?? null),
+      plans: toPlanCards(app.plans, app.content.listLessons(), request.user ? listOwnPlanIds(request.user) : []),
       paymentsEnabled: options.paypal !== null,
       checkoutCancelled: request.query.checkout === 'cancelled',
       checkout: null,
@@ -74,7 +75,7 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
       checkoutCancelled: false,
       paymentsOff: options.paypal === null,
       checkout: options.paypal
-        ? { plan: toPlanCards(app.plans, app.content.listLessons(), request.user.plan).find((card) => card.id === plan.id), form: buildCheckoutForm(options.paypal, options.publicUrl, plan, request.user.id) }
+        ? { plan: toPlanCards(app.plans, app.content.listLessons(), listOwnPlanIds(request.user)).find((card) => card.id === plan.id), form: buildCheckoutForm(options.paypal, options.publicUrl, plan, request.user.id) }
         : null,
     });
   });
@@ -107,13 +108,13 @@ export async function billingPageRoutes(app: FastifyInstance, options: BillingPa
   });
 }
 
-function toPlanCards(plans: PlanCatalogue, lessons: readonly Lesson[], currentPlanId: string | null): PlanCard[] {
+function toPlanCards(plans: PlanCatalogue, lessons: readonly Lesson[], ownPlanIds: readonly string[]): PlanCard[] {
   const freeLessons = lessons.filter((lesson) => lesson.requiredPlan === FREE_PLAN_ID);
   const paidLessons = lessons.filter((lesson) => lesson.requiredPlan !== FREE_PLAN_ID);
 
   return plans.listPlans().map((plan) => {
     const isFreePlan = plan.id === FREE_PLAN_ID;
-    // Free lessons are open to every account, so a paid plan opens them whatever its includes say.
+    // Free lessons are open to every account, so a paid plan opens them even when its `includes` omits the free plan.
     const extraLessons = isFreePlan ? [] : paidLessons.filter((lesson) => plans.planIncludes(plan.id, lesson.requiredPlan));
 
     return {
@@ -124,11 +125,20 @@ function toPlanCards(plans: PlanCatalogue, lessons: readonly Lesson[], currentPl
       durationDays: plan.durationDays,
       tutorDailyLimit: plan.tutorDailyLimit,
       purchasable: isPurchasablePlan(plan),
-      current: plan.id === currentPlanId,
+      current: ownPlanIds.includes(plan.id),
       freeLessonCount: isFreePlan ? 0 : freeLessons.length,
       lessonTitles: (isFreePlan ? freeLessons : extraLessons).map((lesson) => lesson.title),
     };
   });
+}
+
+/**
+ * Lists the plans to mark as the account's own on the price list. Every account holds the
+ * free plan, so it is marked only when the account holds no other plan.
+ */
+function listOwnPlanIds(user: Pick<PublicUser, 'plan' | 'plans'>): string[] {
+  const paidPlanIds = user.plans.filter((planId) => planId !== FREE_PLAN_ID);
+  return paidPlanIds.length > 0 ? paidPlanIds : [user.plan];
 }
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
