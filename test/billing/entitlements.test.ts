@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { createUser } from '../../src/accounts/users.js';
 import { grantPlanByEmail, PlanAdminError, revokePlanByEmail } from '../../src/billing/admin-plans.js';
-import { getEffectivePlan, grantEntitlement } from '../../src/billing/entitlements.js';
+import { getEffectivePlan, grantEntitlement, holdsPlanFor } from '../../src/billing/entitlements.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { auditEvents, entitlements } from '../../src/db/schema.js';
 import { loadPlans } from '../../src/learning/content/index.js';
@@ -43,7 +43,21 @@ for (const databaseKind of await databaseKindsToTest()) {
     it('gives free to an account without entitlements', async () => {
       const user = await newUser();
 
-      assert.deepEqual(await getEffectivePlan(database.db, user.id, plans), { planId: 'free', expiresAt: null });
+      assert.deepEqual(await getEffectivePlan(database.db, user.id, plans), { planId: 'free', expiresAt: null, heldPlanIds: ['free'] });
+    });
+
+    it('lists two plans held together', async () => {
+      const user = await newUser();
+      const now = new Date();
+      await insertEntitlement(user.id, 'standard', new Date(now.getTime() - 2 * DAY_MS), new Date(now.getTime() + 20 * DAY_MS));
+      await insertEntitlement(user.id, 'additional', new Date(now.getTime() - DAY_MS), new Date(now.getTime() + 20 * DAY_MS));
+
+      const plan = await getEffectivePlan(database.db, user.id, plans, now);
+
+      assert.equal(plan.planId, 'standard');
+      assert.deepEqual([...plan.heldPlanIds!].sort(), ['additional', 'free', 'standard']);
+      assert.equal(holdsPlanFor(plans, { plan: plan.planId, plans: plan.heldPlanIds }, 'additional'), true);
+      assert.equal(holdsPlanFor(plans, { plan: plan.planId, plans: plan.heldPlanIds }, 'full'), false);
     });
 
     it('prefers a plan that includes the others', async () => {
