@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { explainError } from '../../explain/index.js';
 import type { RunLimits, RunResult, SandboxBackend } from '../types.js';
 import { lowerLimits } from './limits.js';
-import { createRunQueue, QueueFullError } from './run-queue.js';
+import { createRunQueue, QueueAbandonedError, QueueFullError } from './run-queue.js';
 import { secretMatches } from './secret.js';
 
 /** Largest code and stdin the service accepts, in characters; the web app's own limit is lower. */
@@ -87,10 +87,16 @@ export function buildSandboxApp(options: SandboxAppOptions): FastifyInstance {
   }, async (request, reply) => {
     const limits = lowerLimits(options.limits, request.body.limits);
     const code = request.body.code;
+    const callerGone = new AbortController();
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) callerGone.abort(); });
     try {
-      const result = await queue.enqueue(() => options.backend.run({ code, stdin: request.body.stdin ?? '', limits }));
+      const result = await queue.enqueue(() => options.backend.run({ code, stdin: request.body.stdin ?? '', limits }), callerGone.signal);
       return withExplanation(code, result);
     } catch (error) {
+      if (error instanceof QueueAbandonedError) {
+        request.log.info('run dropped from the queue because the caller went away');
+        return reply;
+      }
       if (!(error instanceof QueueFullError)) throw error;
       reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
       return reply.code(503).send({ error: { code: 'sandbox_busy', message: 'Every sandbox is busy; try again in a moment.' } });
