@@ -46,6 +46,8 @@ export interface PythonEditorOptions {
   initialCode: string;
   /** Called on Ctrl+Enter or Cmd+Enter. */
   onRun: () => void;
+  /** Called with the whole code after each change. */
+  onChange?: (code: string) => void;
 }
 
 /**
@@ -86,6 +88,9 @@ export function createPythonEditor(options: PythonEditorOptions): EditorView {
         // Long lines wrap instead of running past the right edge, where beginners would miss them.
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'Python code', spellcheck: 'false', autocapitalize: 'off' }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) options.onChange?.(update.state.doc.toString());
+        }),
       ],
     }),
   });

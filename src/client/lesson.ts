@@ -2,6 +2,7 @@
 import type { EditorView } from '@codemirror/view';
 import { postJson } from './api.js';
 import { createPythonEditor, replaceCode } from './editor.js';
+import { createCodeSaver, forgetSavedCode, loadSavedCode } from './saved-code.js';
 import { wireTaskChecks } from './task-checks.js';
 import { mountTutorPanel } from './tutor-panel.js';
 import {
@@ -22,6 +23,7 @@ interface Workspace {
   panel: OutputPanel;
   runButton: HTMLButtonElement;
   stdin: HTMLTextAreaElement | null;
+  lessonId: string;
   running: boolean;
   /** The latest run's result, which the tutor sees with the learner's question. */
   lastRun: RunResponse | null;
@@ -38,13 +40,20 @@ function startWorkspace(): void {
   const panel = findOutputPanel(outputRoot);
   if (!panel) return;
 
+  const lessonId = root.dataset.lessonId ?? '';
   // The keyboard shortcut reaches `workspace` only after this function has returned.
-  const view = createPythonEditor({ host, initialCode: fallback.value, onRun: () => void runCode(workspace) });
+  const view = createPythonEditor({
+    host,
+    initialCode: loadSavedCode(lessonId) ?? fallback.value,
+    onRun: () => void runCode(workspace),
+    onChange: createCodeSaver(lessonId),
+  });
   const workspace: Workspace = {
     view,
     panel,
     runButton,
     stdin: root.querySelector<HTMLTextAreaElement>('[data-stdin]'),
+    lessonId,
     running: false,
     lastRun: null,
   };
@@ -56,7 +65,7 @@ function startWorkspace(): void {
   wireToolbar(root, workspace);
   wireStdinShortcut(workspace);
   wireTaskButtons(workspace);
-  wireTaskChecks(root.dataset.lessonId ?? '', () => view.state.doc.toString());
+  wireTaskChecks(lessonId, () => view.state.doc.toString());
   startTutor(workspace);
 }
 
@@ -89,6 +98,7 @@ function wireToolbar(root: HTMLElement, workspace: Workspace): void {
   if (resetButton) {
     const exampleCode = resetButton.dataset.exampleCode ?? '';
     resetButton.addEventListener('click', () => {
+      forgetSavedCode(workspace.lessonId);
       replaceCode(workspace.view, exampleCode);
       workspace.view.focus();
     });

@@ -77,6 +77,15 @@ describe('learner in a real browser', { skip: chromiumMissing ? `Chromium not fo
     assert.match((await page.locator('[data-explanation]').textContent()) ?? '', /nmae/);
   });
 
+  it('keeps edited code across a reload', async () => {
+    // The editor saves half a second after the last change.
+    await page.waitForTimeout(800);
+    await page.reload();
+    await page.locator('[data-run]:not([disabled])').waitFor();
+
+    assert.match((await page.locator('.cm-content').textContent()) ?? '', /print\(nmae\)/);
+  });
+
   it('serves the lesson page without inline script', async () => {
     assert.equal(await page.evaluate(() => document.querySelectorAll('script:not([src]):not([type="application/json"])').length), 0);
   });
