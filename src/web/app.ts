@@ -126,7 +126,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     db: database.db, sandbox: deps.sandbox, runLocks, rules, maxCodeChars: config.maxCodeChars, sandboxTimeoutMs: config.sandboxTimeoutMs,
   });
   await app.register(tutorRoutes, { db: database.db, rules, tutor: config.tutor, maxCodeChars: config.maxCodeChars });
-  await app.register(pageRoutes, { tutorEnabled: config.tutor.apiKey !== undefined });
+  await app.register(pageRoutes, { tutorEnabled: config.tutor.apiKey !== undefined, db: database.db });
   await app.register(planRoutes, { paypal: config.paypal, publicUrl: config.publicUrl, rules });
   await app.register(paypalRoutes, { db: database.db, paypal: config.paypal });
   await app.register(billingPageRoutes, { db: database.db, paypal: config.paypal, publicUrl: config.publicUrl, rules });

@@ -48,6 +48,8 @@ describe('POST /api/lessons/:id/tasks/:taskId/check', () => {
 
     const progress = await client.request('GET', `/api/lessons/${lesson.id}/progress`);
     assert.deepEqual(progress.body.passedTasks, [task.id]);
+    const path = await client.request('GET', '/learn', undefined, { headers: { accept: 'text/html' } });
+    assert.match(path.body as string, new RegExp(`1 of ${lesson.tasks.length} tasks passed`));
   });
 
   it('answers 404 for an unknown task', async () => {

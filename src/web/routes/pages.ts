@@ -1,5 +1,7 @@
 /** Server-rendered HTML pages: home, learning path, lessons, sign-up and sign-in. */
 import { holdsPlanFor } from '../../billing/entitlements.js';
+import type { Db } from '../../db/client.js';
+import { countPassedTasksByLesson } from '../../learning/progress/task-progress.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FREE_PLAN_ID, type PlanCatalogue } from '../../learning/content/plans.js';
 import type { Lesson, LessonTask } from '../../learning/types.js';
@@ -26,6 +28,9 @@ interface LessonCard {
   summary: string;
   locked: boolean;
   requiredPlanName: string;
+  taskCount: number;
+  /** Tasks the signed-in learner has passed, or null when signed out. */
+  passedTasks: number | null;
 }
 
 interface PhaseGroup {
@@ -64,14 +69,15 @@ export function isLessonLocked(
 }
 
 /** Registers the HTML page routes. */
-export async function pageRoutes(app: FastifyInstance, options: { tutorEnabled: boolean }): Promise<void> {
+export async function pageRoutes(app: FastifyInstance, options: { tutorEnabled: boolean; db: Db }): Promise<void> {
   app.get('/', PAGE_OPTIONS, async (_request, reply) => {
     const firstLesson = app.content.listLessons()[0] ?? null;
     return reply.view('home.njk', { firstLesson: firstLesson ? toLessonLink(firstLesson) : null });
   });
 
   app.get('/learn', PAGE_OPTIONS, async (request, reply) => {
-    const phases = groupByPhase(app.content.listLessons(), request.user, app.plans);
+    const passed = request.user ? await countPassedTasksByLesson(options.db, request.user.id) : null;
+    const phases = groupByPhase(app.content.listLessons(), request.user, app.plans, passed);
     return reply.view('learn.njk', { phases });
   });
 
@@ -132,7 +138,7 @@ async function showLesson(
   });
 }
 
-function groupByPhase(lessons: readonly Lesson[], user: PlanHolder | null, plans: PlanCatalogue): PhaseGroup[] {
+function groupByPhase(lessons: readonly Lesson[], user: PlanHolder | null, plans: PlanCatalogue, passed: Map<string, number> | null): PhaseGroup[] {
   const groups: PhaseGroup[] = [];
   for (const lesson of lessons) {
     let group = groups.find((candidate) => candidate.phase === lesson.phase);
@@ -146,6 +152,8 @@ function groupByPhase(lessons: readonly Lesson[], user: PlanHolder | null, plans
       summary: lesson.summary,
       locked: isLessonLocked(lesson, user, plans),
       requiredPlanName: findPlanName(plans, lesson.requiredPlan),
+      taskCount: lesson.tasks.length,
+      passedTasks: passed ? Math.min(passed.get(lesson.id) ?? 0, lesson.tasks.length) : null,
     });
   }
   return groups.sort((a, b) => a.phase - b.phase);
