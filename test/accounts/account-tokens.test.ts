@@ -3,24 +3,20 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { consumeAccountToken, findLiveAccountToken, hashAccountToken, issueAccountToken, issueDummyAccountToken } from '../../src/accounts/account-tokens.js';
 import { createUser } from '../../src/accounts/users.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
-import { createScratchDatabase, databaseKindsToTest, type ScratchDatabase } from '../helpers/databases.js';
+import type { Database } from '../../src/db/client.js';
+import { databaseKindsToTest, openScratchDatabase } from '../helpers/databases.js';
 
 let userCounter = 0;
 
 for (const kind of await databaseKindsToTest()) {
   describe(`account tokens on ${kind}`, () => {
-    let scratch: ScratchDatabase;
     let database: Database;
+    let closeDatabase = async (): Promise<void> => undefined;
 
     before(async () => {
-      scratch = await createScratchDatabase(kind);
-      database = await openDatabase({ databaseUrl: scratch.databaseUrl, dataDir: scratch.dataDir });
+      ({ database, close: closeDatabase } = await openScratchDatabase(kind));
     });
-    after(async () => {
-      await database?.close();
-      await scratch?.drop();
-    });
+    after(() => closeDatabase());
 
     async function newUser(): Promise<{ id: string; email: string }> {
       userCounter += 1;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/client.js';
 
 /** Postgres server the tests use when it is there: the machine's local server, database `test`. */
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,4 +59,17 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
   } finally {
     await client.end();
   }
+}
+
+/** An empty, migrated database of the given kind and the function that closes and drops it. */
+export async function openScratchDatabase(kind: DatabaseKind): Promise<{ database: Database; close(): Promise<void> }> {
+  const scratch = await createScratchDatabase(kind);
+  const database = await openDatabase({ databaseUrl: scratch.databaseUrl, dataDir: scratch.dataDir });
+  return {
+    database,
+    close: async () => {
+      await database.close();
+      await scratch.drop();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createUser } from '../../src/accounts/users.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import {
   appendTutorExchange,
   clearTutorConversation,
@@ -9,22 +9,18 @@ import {
   listRecentTutorMessages,
   MAX_STORED_MESSAGES,
 } from '../../src/tutor/conversation-store.js';
-import { createScratchDatabase, databaseKindsToTest, type ScratchDatabase } from '../helpers/databases.js';
+import { databaseKindsToTest, openScratchDatabase } from '../helpers/databases.js';
 import { newAccount } from '../helpers/http-client.js';
 
 for (const kind of await databaseKindsToTest()) {
   describe(`tutor conversation store (${kind})`, () => {
-    let scratch: ScratchDatabase;
     let database: Database;
+    let closeDatabase = async (): Promise<void> => undefined;
 
     before(async () => {
-      scratch = await createScratchDatabase(kind);
-      database = await openDatabase({ databaseUrl: scratch.databaseUrl, dataDir: scratch.dataDir });
+      ({ database, close: closeDatabase } = await openScratchDatabase(kind));
     });
-    after(async () => {
-      await database?.close();
-      await scratch?.drop();
-    });
+    after(() => closeDatabase());
 
     async function newUserId(): Promise<string> {
       const account = newAccount();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createUser } from '../../src/accounts/users.js';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { chargeTutorQuestion, nextUtcMidnight, readTutorQuota, refundTutorQuestion, utcDay } from '../../src/tutor/quota.js';
-import { createScratchDatabase, databaseKindsToTest, type ScratchDatabase } from '../helpers/databases.js';
+import { databaseKindsToTest, openScratchDatabase } from '../helpers/databases.js';
 import { newAccount } from '../helpers/http-client.js';
 
 const LATE_EVENING = new Date('2030-03-09T23:59:59.500Z');
@@ -24,17 +24,13 @@ describe('UTC day helpers', () => {
 
 for (const kind of await databaseKindsToTest()) {
   describe(`tutor quota counter (${kind})`, () => {
-    let scratch: ScratchDatabase;
     let database: Database;
+    let closeDatabase = async (): Promise<void> => undefined;
 
     before(async () => {
-      scratch = await createScratchDatabase(kind);
-      database = await openDatabase({ databaseUrl: scratch.databaseUrl, dataDir: scratch.dataDir });
+      ({ database, close: closeDatabase } = await openScratchDatabase(kind));
     });
-    after(async () => {
-      await database?.close();
-      await scratch?.drop();
-    });
+    after(() => closeDatabase());
 
     async function newUserId(): Promise<string> {
       const account = newAccount();
