@@ -10,7 +10,7 @@ export interface PublicUser {
   email: string;
   username: string;
   plan: string;
-  /** Every plan the account holds (free included); content opens when any of them includes its plan. */
+  /** Every plan of the account, free included; content opens when any of them includes its plan. */
   plans: string[];
   emailVerified: boolean;
   planExpiresAt: string | null;

@@ -53,7 +53,7 @@ export async function getEffectivePlan(db: Db, userId: string, plans: PlanCatalo
   return { ...best, heldPlanIds: [...held] };
 }
 
-/** True when any plan the account holds includes `requiredPlanId`. */
+/** Returns true when any plan of the account includes `requiredPlanId`. */
 export function holdsPlanFor(plans: PlanCatalogue, holder: { plan: string; plans?: readonly string[] }, requiredPlanId: string): boolean {
   const held = holder.plans ?? [holder.plan];
   return held.some((planId) => plans.planIncludes(planId, requiredPlanId));

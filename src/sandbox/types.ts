@@ -1,9 +1,9 @@
 /**
  * Plain, serializable types shared by the sandbox service, its backends and the
- * web app's sandbox client. Nothing here knows about HTTP.
+ * web app's sandbox client. Nothing here depends on HTTP.
  */
 
-/** How a run ended, as reported to the browser. */
+/** Outcome of a run, as reported to the browser. */
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'memory_limit' | 'output_limit' | 'killed';
 
 export const RUN_STATUSES: readonly RunStatus[] = ['ok', 'error', 'timeout', 'memory_limit', 'output_limit', 'killed'];

@@ -20,7 +20,7 @@ export class AppError extends Error {
     super(message);
   }
 
-  /** The JSON body for this error in the shape every client expects. */
+  /** Returns the JSON body for this error in the shape every client expects. */
   toBody(): ErrorBody {
     const { retryAfterSeconds: _retryAfterSeconds, ...rest } = this.extra;
     return { error: { code: this.code, message: this.message, ...rest } };

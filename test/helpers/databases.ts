@@ -8,7 +8,7 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** True when the test Postgres answers; CI sets REQUIRE_SERVICES=1 so a missing server fails instead of skipping. */
+/** Returns true when the test Postgres responds; CI sets REQUIRE_SERVICES=1 so a missing server fails instead of skipping. */
 export async function isPostgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 2_000 });
   try {

@@ -42,7 +42,7 @@ export class TestClient {
     const response = await fetch(this.baseUrl + path, {
       method,
       headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: serializeBody(body),
       redirect: 'manual',
     });
     this.storeCookies(response.headers);
@@ -69,9 +69,15 @@ export class TestClient {
   }
 }
 
+function serializeBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body === 'string') return body;
+  return JSON.stringify(body);
+}
+
 let counter = 0;
 
-/** A new account's sign-up fields, unique within this test process. */
+/** Returns new sign-up fields, unique within this test process. */
 export function newAccount(): { email: string; username: string; password: string } {
   counter += 1;
   const tag = `${process.pid}${counter}${Math.random().toString(36).slice(2, 6)}`;

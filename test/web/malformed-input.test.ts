@@ -18,7 +18,7 @@ const HOSTILE_BODIES: Array<[string, string]> = [
   ['prototype keys', '{"__proto__": {"admin": true}, "constructor": {"prototype": {"admin": true}}, "email": "a@b.c"}'],
 ];
 
-/** 503 answers that name a dependency that is off or absent in this test, which are correct answers. */
+/** 503 codes that name a dependency that is off or absent in this test, so they are correct responses. */
 const EXPECTED_UNAVAILABLE = new Set(['sandbox_unavailable', 'payments_unavailable', 'tutor_unavailable']);
 
 describe('malformed input on every route', () => {

@@ -21,7 +21,7 @@ export interface RunQueue {
   waiting(): number;
 }
 
-/** Creates a queue that runs at most `concurrency` tasks at once and holds at most `queueMax` more. */
+/** Creates a queue that runs at most `concurrency` tasks at once and keeps at most `queueMax` more waiting. */
 export function createRunQueue(concurrency: number, queueMax: number): RunQueue {
   let running = 0;
   const waiters: Array<() => void> = [];

@@ -6,9 +6,9 @@ import { AppError, errors } from '../errors.js';
 const MAX_CODE_CHARS_HINT = 10_000;
 
 /**
- * The one place failures become responses: the JSON error shape for API calls, an
+ * Turns every failure into a response: the JSON error shape for API calls, an
  * error page for browsers. Anything unexpected is logged with the request id and
- * answered with a generic 500, so no stack trace or internal message leaves.
+ * gets a generic 500, so no stack trace or internal message leaves the server.
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request, reply) => {

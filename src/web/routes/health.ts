@@ -11,15 +11,15 @@ export async function healthRoutes(app: FastifyInstance, options: { database: Da
   app.get('/readyz', { config: { security: PUBLIC_PROBE } }, async (request, reply) => {
     const failing: string[] = [];
     await options.database.ping().catch((error: unknown) => {
-      request.log.warn({ err: error }, 'readiness: database did not answer');
+      request.log.warn({ err: error }, 'readiness check failed: database did not respond');
       failing.push('database');
     });
     await options.sandbox.ping().catch((error: unknown) => {
-      request.log.warn({ err: error }, 'readiness: sandbox did not answer');
+      request.log.warn({ err: error }, 'readiness check failed: sandbox did not respond');
       failing.push('sandbox');
     });
 
     if (failing.length === 0) return { status: 'ready' };
-    return reply.code(503).send({ status: 'not_ready', failing, error: { code: 'not_ready', message: `Not ready: ${failing.join(' and ')} did not answer.` } });
+    return reply.code(503).send({ status: 'not_ready', failing, error: { code: 'not_ready', message: `Not ready: ${failing.join(' and ')} did not respond.` } });
   });
 }

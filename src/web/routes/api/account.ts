@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RateLimitRules } from '../limits.js';
 
-/** The CSRF token and the signed-in account. */
+/** Registers the routes that return the CSRF token and the signed-in account. */
 export async function accountRoutes(app: FastifyInstance, options: { rules: RateLimitRules }): Promise<void> {
   const perIp = { perIp: options.rules.apiPerIp };
 

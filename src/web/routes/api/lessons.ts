@@ -7,7 +7,7 @@ import type { RateLimitRules } from '../limits.js';
 
 const LessonParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 
-/** The course catalogue and single lessons, gated by plan on the server. */
+/** Registers the course catalogue and single-lesson routes, gated by plan on the server. */
 export async function lessonRoutes(app: FastifyInstance, options: { rules: RateLimitRules }): Promise<void> {
   const perIp = { perIp: options.rules.apiPerIp };
 
@@ -38,7 +38,7 @@ export async function lessonRoutes(app: FastifyInstance, options: { rules: RateL
   });
 }
 
-/** The lesson as sent to the browser: reference solutions and check outputs stay on the server. */
+/** Builds the lesson as sent to the browser; reference solutions stay on the server. */
 function toLessonView(lesson: Lesson): Record<string, unknown> {
   return {
     id: lesson.id,
